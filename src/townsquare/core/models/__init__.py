@@ -1,0 +1,3 @@
+from townsquare.core.models.audit import AuditLog
+
+__all__ = ["AuditLog"]

@@ -1,0 +1,78 @@
+"""Cities, their neighborhoods (with geometry) and the address gazetteer."""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class City(models.Model):
+    name = models.CharField(max_length=120)
+    slug = models.SlugField(max_length=120, unique=True)
+    time_zone = models.CharField(max_length=64, default="America/Los_Angeles")
+    created_at = models.DateTimeField(auto_now_add=True)
+    # Bumped by every neighborhood import; the per-process geometry index keys on it.
+    geometry_version = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name_plural = "cities"
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Neighborhood(models.Model):
+    city = models.ForeignKey(City, on_delete=models.CASCADE, related_name="neighborhoods")
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200)
+    # The boundary as WKB (MultiPolygon, WGS84 lon/lat); see places/geometry.py.
+    geometry_wkb = models.BinaryField()
+    area = models.FloatField(help_text="Area in square degrees, for the overlap rule.")
+    min_lon = models.FloatField()
+    min_lat = models.FloatField()
+    max_lon = models.FloatField()
+    max_lat = models.FloatField()
+    nearby = models.ManyToManyField("self", symmetrical=True, blank=True)
+    # Denormalised, updated with F() by the verification actions.
+    verified_members = models.PositiveIntegerField(default=0)
+    launched_at = models.DateTimeField(null=True, blank=True)
+    source_properties = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["city", "slug"], name="neighborhood_slug_per_city"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def launched(self) -> bool:
+        return self.launched_at is not None
+
+
+class Address(models.Model):
+    """One entry of the address gazetteer (block-level street address or intersection)."""
+
+    city = models.ForeignKey(City, on_delete=models.CASCADE, related_name="addresses")
+    text = models.CharField(max_length=200)
+    key = models.CharField(max_length=200, help_text="Normalised text used for lookups.")
+    street = models.CharField(max_length=200, blank=True)
+    lat = models.FloatField()
+    lon = models.FloatField()
+    neighborhood = models.ForeignKey(
+        Neighborhood, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["key"]
+        verbose_name_plural = "addresses"
+        constraints = [
+            models.UniqueConstraint(fields=["city", "key"], name="address_key_per_city"),
+        ]
+
+    def __str__(self) -> str:
+        return self.text
