@@ -156,7 +156,7 @@ TASKS = {
         "BACKEND": "django_tasks.backends.immediate.ImmediateBackend"
         if os.environ.get("TOWNSQUARE_TASKS") == "immediate"
         else "django_tasks_db.DatabaseBackend",
-        "QUEUES": ["default", "mail", "postcards"],
+        "QUEUES": ["default"],
     }
 }
 

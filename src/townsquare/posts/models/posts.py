@@ -28,8 +28,9 @@ class Post(models.Model):
     title = models.CharField(max_length=200, blank=True)
     body = models.TextField(max_length=5000)
     share_nearby = models.BooleanField(default=False)
-    # Crime & safety posts that describe a person carry the full description separately.
-    person_description = models.TextField(max_length=1000, blank=True)
+    # A crime & safety post that describes a person carries a full description
+    # (clothing, build, ...) in named fields; see posts/profiling.py.
+    person = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(db_index=True)
     edited_at = models.DateTimeField(null=True, blank=True)
     deleted_at = models.DateTimeField(null=True, blank=True)

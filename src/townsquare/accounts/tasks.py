@@ -1,0 +1,104 @@
+"""Background jobs of the accounts app. Each is idempotent: safe to run again after a crash."""
+
+from __future__ import annotations
+
+import datetime as dt
+from datetime import timedelta
+from pathlib import Path
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.utils import timezone
+from django_tasks import task
+
+from townsquare.accounts import codes, postcard_pdf
+from townsquare.accounts.models import Invitation, PostcardBatch, VerificationCode
+
+
+def postcard_path(batch: PostcardBatch) -> Path:
+    return Path(settings.VAR_DIR) / "postcards" / f"postcards-{batch.pk}.pdf"
+
+
+@task()
+def render_postcard_batch(batch_id: int) -> str:
+    """Make one code per resident of the batch and render the printable PDF.
+
+    Codes exist only in memory and in the PDF; the database keeps their keyed hashes.
+    Re-running (after a crash) revokes the unused codes of the earlier attempt first.
+    """
+    batch = PostcardBatch.objects.get(pk=batch_id)
+    if batch.status == PostcardBatch.Status.READY:
+        return batch.file_name
+    residents = list(
+        batch.residents.select_related("user", "neighborhood__city").order_by(
+            "neighborhood__name", "home_address", "pk"
+        )
+    )
+    now = timezone.now()
+    expires = now + timedelta(days=settings.TOWNSQUARE_POSTCARD_CODE_DAYS)
+    cards, rows = [], []
+    for resident in residents:
+        code = codes.new_code()
+        rows.append(VerificationCode(resident=resident, batch=batch,
+                                     code_hash=codes.hash_code(code), expires_at=expires))
+        cards.append(postcard_pdf.Card(
+            name=resident.user.display_name,
+            mailing_lines=_mailing_lines(resident),
+            neighborhood=resident.neighborhood.name,
+            city=resident.neighborhood.city.name,
+            code=code,
+            link=f"{settings.SITE_URL}/verify/?code={code}",
+            expires=timezone.localdate(expires),
+        ))
+    path = postcard_path(batch)
+    postcard_pdf.render(cards, path)
+    with transaction.atomic():
+        batch.codes.filter(used_at__isnull=True).update(revoked_at=now)
+        VerificationCode.objects.bulk_create(rows, batch_size=500)
+        batch.file_name = path.name
+        batch.status = PostcardBatch.Status.READY
+        batch.save(update_fields=["file_name", "status"])
+    return path.name
+
+
+def _mailing_lines(resident: object) -> list[str]:
+    address = getattr(resident, "home_address", "")
+    city = resident.neighborhood.city.name  # type: ignore[attr-defined]
+    if address:
+        return [address.title(), city]
+    # A home picked on the map: the operator addresses it by hand from these.
+    lat, lon = resident.home_lat, resident.home_lon  # type: ignore[attr-defined]
+    street = resident.street.title()  # type: ignore[attr-defined]
+    return [f"Near {street}" if street else "Home picked on the map",
+            f"({lat:.5f}, {lon:.5f})", city]
+
+
+@task()
+def send_invitation(invitation_id: int, token: str) -> bool:
+    invitation = (
+        Invitation.objects.select_related("inviter__user", "inviter__neighborhood")
+        .filter(pk=invitation_id, used_at__isnull=True, expires_at__gt=timezone.now())
+        .first()
+    )
+    if invitation is None:
+        return False
+    inviter = invitation.inviter
+    link = f"{settings.SITE_URL}/invitations/{token}/"
+    body = (
+        f"{inviter.user.display_name} invited you to join {inviter.neighborhood.name} on "
+        f"townsquare, the private network for neighbors.\n\n"
+        f"Open this link to sign up (or sign in) and join, verified by your neighbor:\n{link}\n\n"
+        f"The invitation is valid until {_date(invitation.expires_at)} and works once.\n"
+    )
+    EmailMessage(
+        subject=f"{inviter.user.display_name} invited you to {inviter.neighborhood.name}",
+        body=body,
+        to=[invitation.email],
+        headers={"Message-ID": f"<invitation-{invitation.pk}@townsquare>"},
+    ).send()
+    return True
+
+
+def _date(moment: dt.datetime) -> str:
+    return f"{timezone.localtime(moment):%B %d, %Y}"

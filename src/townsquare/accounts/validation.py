@@ -1,0 +1,67 @@
+"""Input checks shared by the account actions. Each raises Invalid with `fields`."""
+
+from __future__ import annotations
+
+import math
+import unicodedata
+
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+
+from townsquare.core.errors import Invalid
+
+
+def clean_text(value: object, *, field: str, max_length: int, required: bool = True) -> str:
+    """Plain text as typed, minus control characters (kept: newlines and tabs)."""
+    if value is None:
+        value = ""
+    if not isinstance(value, str):
+        raise Invalid(f"{field} must be text.", {field: ["Must be text."]})
+    text = "".join(
+        ch for ch in value if ch in "\n\t" or unicodedata.category(ch)[0] != "C"
+    ).strip()
+    if required and not text:
+        raise Invalid(f"{field} is required.", {field: ["This field is required."]})
+    if len(text) > max_length:
+        raise Invalid(
+            f"{field} is too long.", {field: [f"At most {max_length} characters."]}
+        )
+    return text
+
+
+def clean_email(value: object) -> str:
+    email = clean_text(value, field="email", max_length=254).lower()
+    try:
+        validate_email(email)
+    except ValidationError as exc:
+        raise Invalid("Enter a valid email address.", {"email": ["Enter a valid email address."]}) from exc
+    return email
+
+
+def clean_password(password: object, user: object = None) -> str:
+    if not isinstance(password, str) or not password:
+        raise Invalid("A password is required.", {"password": ["This field is required."]})
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        raise Invalid("The password is too weak.", {"password": list(exc.messages)}) from exc
+    return password
+
+
+def clean_coordinates(lat: object, lon: object) -> tuple[float, float]:
+    errors: dict[str, list[str]] = {}
+    values: dict[str, float] = {}
+    for name, raw, bound in (("lat", lat, 90.0), ("lon", lon, 180.0)):
+        try:
+            number = float(raw)  # type: ignore[arg-type]
+        except (TypeError, ValueError):
+            errors[name] = ["Must be a number in decimal degrees."]
+            continue
+        if not math.isfinite(number) or abs(number) > bound:
+            errors[name] = [f"Must be between -{bound:g} and {bound:g}."]
+            continue
+        values[name] = number
+    if errors:
+        raise Invalid("The coordinates are not valid.", errors)
+    return values["lat"], values["lon"]

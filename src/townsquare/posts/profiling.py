@@ -1,0 +1,70 @@
+"""The crime & safety guard against racial profiling.
+
+What the best neighborhood networks learned: a post that describes a person must describe
+them fully enough to tell them apart (clothing, build, ...), and race alone is not a
+description. A crime & safety post that mentions a race or ethnicity must use the person
+description form, and that form needs at least MIN_DETAILS details besides race.
+"""
+
+from __future__ import annotations
+
+import re
+
+from townsquare.core.errors import Invalid
+
+WARNING = (
+    "Race alone is not a description. If you describe a person, describe what would "
+    "tell them apart: clothing from head to toe, build, hair, and anything distinctive. "
+    "Posts that single out people by race are removed."
+)
+
+DETAIL_FIELDS = {
+    "top": "Top clothing (color, type)",
+    "bottom": "Bottom clothing",
+    "shoes": "Shoes",
+    "hair": "Hair",
+    "build": "Build and height",
+    "age": "Approximate age",
+    "other": "Distinguishing features (tattoos, glasses, bag, vehicle)",
+}
+OPTIONAL_FIELDS = {"race": "Race or ethnicity (optional)"}
+MIN_DETAILS = 3
+
+_RACE_TERMS = re.compile(
+    r"\b(black|white|hispanic|latino|latina|latinx|mexican|asian|african[- ]american|"
+    r"arab|middle[- ]eastern|indian|native american|caucasian|brown[- ]skinned|"
+    r"dark[- ]skinned|light[- ]skinned)\s+(?:\w+\s+)?"
+    r"(guy|guys|man|men|male|males|woman|women|female|females|kid|kids|teen|teens|"
+    r"person|people|dude|dudes|boy|boys|girl|girls|individual|suspect|suspects)\b",
+    re.IGNORECASE,
+)
+
+
+def mentions_race(text: str) -> bool:
+    return bool(_RACE_TERMS.search(text))
+
+
+def clean_person(person: object, *, text: str) -> dict[str, str]:
+    """Validate the person description of a crime & safety post.
+
+    `person` is None/{} when the post describes nobody. Raises Invalid with the warning.
+    """
+    data = person if isinstance(person, dict) else {}
+    fields = {**DETAIL_FIELDS, **OPTIONAL_FIELDS}
+    cleaned = {
+        key: str(data.get(key, "")).strip()[:200]
+        for key in fields
+        if isinstance(data.get(key, ""), str) and str(data.get(key, "")).strip()
+    }
+    details = [key for key in cleaned if key in DETAIL_FIELDS]
+    if not cleaned:
+        if mentions_race(text):
+            raise Invalid(WARNING, {"person": [
+                "Your post mentions a person's race. Describe the person with the person "
+                "description fields instead, or remove the reference to race."]})
+        return {}
+    if len(details) < MIN_DETAILS:
+        raise Invalid(WARNING, {"person": [
+            f"Give at least {MIN_DETAILS} details besides race "
+            f"(for example clothing, build, hair). Race alone is not a description."]})
+    return cleaned
