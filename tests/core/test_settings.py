@@ -1,0 +1,56 @@
+"""Production settings pass Django's deployment checks; the embedded default is safe too."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import subprocess
+import sys
+
+import pytest
+
+from townsquare.settings import _email_settings
+
+
+def _check_deploy(tmp_path, **env: str) -> subprocess.CompletedProcess[str]:
+    environ = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL"}}
+    environ.update({"TOWNSQUARE_VAR_DIR": str(tmp_path), **env})
+    return subprocess.run(
+        [sys.executable, "-m", "townsquare.cli", "check", "--deploy", "--fail-level", "WARNING"],
+        env=environ, capture_output=True, text=True, timeout=120, check=False,
+    )
+
+
+def test_check_deploy_is_clean_in_production_mode(tmp_path):
+    result = _check_deploy(
+        tmp_path,
+        TOWNSQUARE_PRODUCTION="1",
+        SECRET_KEY=secrets.token_urlsafe(50),
+        ALLOWED_HOSTS="townsquare.example.org",
+    )
+    assert result.returncode == 0, result.stderr + result.stdout
+    assert "no issues" in result.stdout
+
+
+def test_production_mode_refuses_to_start_without_a_secret_key(tmp_path):
+    result = _check_deploy(tmp_path, TOWNSQUARE_PRODUCTION="1", SECRET_KEY="")
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_email_url_is_translated_into_smtp_settings():
+    assert _email_settings("smtp://user:p%40ss@127.0.0.1:2525?tls=1") == {
+        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "EMAIL_HOST": "127.0.0.1",
+        "EMAIL_PORT": 2525,
+        "EMAIL_HOST_USER": "user",
+        "EMAIL_HOST_PASSWORD": "p@ss",
+        "EMAIL_USE_SSL": False,
+        "EMAIL_USE_TLS": True,
+        "EMAIL_TIMEOUT": 10,
+    }
+
+
+def test_email_url_rejects_unknown_schemes():
+    with pytest.raises(RuntimeError, match="EMAIL_URL must be smtp"):
+        _email_settings("http://127.0.0.1")
