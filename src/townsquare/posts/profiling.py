@@ -9,6 +9,7 @@ description form, and that form needs at least MIN_DETAILS details besides race.
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from townsquare.core.errors import Invalid
 
@@ -44,6 +45,14 @@ def mentions_race(text: str) -> bool:
     return bool(_RACE_TERMS.search(text))
 
 
+def _detail(value: object) -> str:
+    # Plain text like the rest of a post: control characters out (PostgreSQL's JSON refuses
+    # a NUL), at most 200 characters.
+    if not isinstance(value, str):
+        return ""
+    return "".join(ch for ch in value if unicodedata.category(ch)[0] != "C").strip()[:200]
+
+
 def clean_person(person: object, *, text: str) -> dict[str, str]:
     """Validate the person description of a crime & safety post.
 
@@ -51,11 +60,7 @@ def clean_person(person: object, *, text: str) -> dict[str, str]:
     """
     data = person if isinstance(person, dict) else {}
     fields = {**DETAIL_FIELDS, **OPTIONAL_FIELDS}
-    cleaned = {
-        key: str(data.get(key, "")).strip()[:200]
-        for key in fields
-        if isinstance(data.get(key, ""), str) and str(data.get(key, "")).strip()
-    }
+    cleaned = {key: detail for key in fields if (detail := _detail(data.get(key)))}
     details = [key for key in cleaned if key in DETAIL_FIELDS]
     if not cleaned:
         if mentions_race(text):

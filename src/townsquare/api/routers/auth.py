@@ -1,0 +1,20 @@
+"""Tokens for API clients."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+from ninja import Router
+
+from townsquare.api import auth
+from townsquare.api.responses import errors
+from townsquare.api.schemas import TokenIn, TokenOut
+
+router = Router(tags=["auth"])
+
+
+@router.post("/auth/token", response={200: TokenOut, **errors(400, 401, 429)},
+             summary="Exchange an email and password for an API token")
+def token(request: HttpRequest, payload: TokenIn) -> dict:
+    """A new token each call; keep it secret. Attempts are rate-limited per email and per
+    client address (429)."""
+    return {"token": auth.token_for_credentials(request, payload.email, payload.password)}

@@ -1,0 +1,37 @@
+"""Reading many posts: the feed and search."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+from ninja import Router
+
+from townsquare.accounts.validation import clean_text
+from townsquare.api import pagination, serializers
+from townsquare.api.auth import caller
+from townsquare.api.params import SearchText
+from townsquare.api.responses import AUTHED, errors
+from townsquare.api.schemas import PostPage
+from townsquare.posts import selectors
+
+router = Router(tags=["feed"], auth=caller)
+
+
+@router.get("/feed", response={200: PostPage, **errors(400, *AUTHED)}, summary="Your feed")
+def feed(request: HttpRequest, cursor: pagination.Cursor = None,
+         limit: pagination.Limit = pagination.DEFAULT_LIMIT) -> dict:
+    """The posts you may see, newest first: your neighborhood's, and those of touching
+    neighborhoods shared with nearby ones. Empty for accounts that are not verified
+    residents."""
+    result = selectors.feed(request.auth, cursor=cursor, limit=limit)
+    return pagination.page([serializers.post(p) for p in result.items], result.next)
+
+
+@router.get("/search", response={200: PostPage, **errors(400, *AUTHED)},
+            summary="Search the posts you may see")
+def search(request: HttpRequest, q: SearchText, cursor: pagination.Cursor = None,
+           limit: pagination.Limit = pagination.DEFAULT_LIMIT) -> dict:
+    """Posts whose title or body contains every word of `q` (up to 8 words), newest first."""
+    text = clean_text(q, field="q", max_length=200)
+    rows = selectors.search(request.auth, text, cursor=cursor, limit=limit + 1)
+    items, next_cursor = pagination.newest_first(rows, limit=limit)
+    return pagination.page([serializers.post(p) for p in items], next_cursor)

@@ -1,0 +1,104 @@
+"""The OpenAPI document: served at /api/v1/openapi.json, and complete."""
+
+from __future__ import annotations
+
+import pytest
+
+EXPECTED = {
+    "/api/v1/auth/token": {"post"},
+    "/api/v1/cities/{city}/neighborhoods": {"get"},
+    "/api/v1/feed": {"get"},
+    "/api/v1/invitations": {"post"},
+    "/api/v1/invitations/accept": {"post"},
+    "/api/v1/locate": {"get"},
+    "/api/v1/me": {"get"},
+    "/api/v1/moderation/reports": {"get"},
+    "/api/v1/neighborhoods/{city}/{slug}": {"get"},
+    "/api/v1/posts": {"post"},
+    "/api/v1/posts/{id}": {"get", "patch", "delete"},
+    "/api/v1/posts/{id}/hide": {"post"},
+    "/api/v1/posts/{id}/replies": {"get", "post"},
+    "/api/v1/posts/{id}/reports": {"post"},
+    "/api/v1/posts/{id}/thanks": {"post", "delete"},
+    "/api/v1/posts/{id}/unhide": {"post"},
+    "/api/v1/reports/{id}/dismiss": {"post"},
+    "/api/v1/residents": {"post"},
+    "/api/v1/search": {"get"},
+    "/api/v1/verification/code": {"post"},
+}
+PUBLIC = {"/api/v1/cities/{city}/neighborhoods", "/api/v1/locate", "/api/v1/residents",
+          "/api/v1/auth/token", "/api/v1/neighborhoods/{city}/{slug}"}
+ERROR_REF = "#/components/schemas/ErrorOut"
+
+
+@pytest.fixture
+def document(anon, db):
+    response = anon.get("/openapi.json")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/json")
+    return response.json()
+
+
+def operations(document):
+    for path, item in document["paths"].items():
+        for method, operation in item.items():
+            yield path, method, operation
+
+
+def test_document_lists_every_endpoint(document):
+    assert document["openapi"].startswith("3.")
+    assert {path: set(item) for path, item in document["paths"].items()} == EXPECTED
+
+
+def test_every_operation_documents_its_errors(document):
+    for path, method, operation in operations(document):
+        responses = operation["responses"]
+        errors = {code for code in responses if code.startswith(("4", "5"))}
+        assert errors, (path, method)
+        for code in errors:
+            schema = responses[code]["content"]["application/json"]["schema"]
+            assert schema == {"$ref": ERROR_REF}, (path, method, code)
+        if path not in PUBLIC:
+            assert "401" in responses, (path, method)
+
+
+def test_every_success_has_a_schema(document):
+    for path, method, operation in operations(document):
+        successes = {c: r for c, r in operation["responses"].items() if c.startswith("2")}
+        assert len(successes) == 1, (path, method)
+        ((code, response),) = successes.items()
+        if code == "204":
+            assert "content" not in response, (path, method)
+        else:
+            assert response["content"]["application/json"]["schema"], (path, method)
+
+
+def test_every_write_documents_its_request_body(document):
+    bodiless = {("/api/v1/posts/{id}/thanks", "post"), ("/api/v1/posts/{id}/thanks", "delete"),
+                ("/api/v1/posts/{id}", "delete")}
+    for path, method, operation in operations(document):
+        if method in {"post", "patch"} and (path, method) not in bodiless:
+            assert operation["requestBody"]["content"]["application/json"]["schema"], (path,
+                                                                                        method)
+
+
+def test_authenticated_operations_declare_bearer_and_session(document):
+    schemes = document["components"]["securitySchemes"]
+    assert schemes["BearerToken"] == {"type": "http", "scheme": "bearer"}
+    assert schemes["BrowserSession"]["in"] == "cookie"
+    for path, method, operation in operations(document):
+        expected = None if path in PUBLIC else [{"BearerToken": []}, {"BrowserSession": []}]
+        assert operation.get("security") == expected, (path, method)
+
+
+def test_error_schema(document):
+    schema = document["components"]["schemas"]["ErrorOut"]
+    assert set(schema["properties"]) == {"error", "detail", "fields"}
+    assert set(schema["required"]) == {"error", "detail"}
+
+
+def test_every_operation_has_a_summary_and_an_id(document):
+    ids = [operation["operationId"] for _, _, operation in operations(document)]
+    assert len(ids) == len(set(ids))
+    for path, method, operation in operations(document):
+        assert operation.get("summary"), (path, method)
