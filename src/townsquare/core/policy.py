@@ -134,6 +134,14 @@ def can_moderate_post(user: Any, post: Post) -> bool:
     return post.deleted_at is None and can_moderate_neighborhood(user, post.neighborhood_id)
 
 
+def can_use_moderation(user: Any) -> bool:
+    """Leads (of their own neighborhood) and operators have a moderation queue."""
+    if is_operator(user):
+        return True
+    resident = verified_resident_of(user)
+    return resident is not None and resident.is_lead
+
+
 def moderated_neighborhoods_q(user: Any, field: str = "neighborhood_id") -> Q:
     """A filter that keeps rows of neighborhoods `user` moderates."""
     if is_operator(user):
