@@ -29,8 +29,10 @@ def grid_geojson(names: list[str] = TREES, columns: int = 3) -> dict[str, Any]:
     features = []
     for index, name in enumerate(names):
         row, col = divmod(index, columns)
-        x0, y1 = WEST + col * STEP, NORTH - row * STEP
-        x1, y0 = x0 + STEP, y1 - STEP
+        # Every edge from a whole multiple of STEP: `NORTH - STEP - STEP` is not exactly
+        # `NORTH - 2 * STEP` in floating point, and that 1e-14 gap kept rows from touching.
+        x0, x1 = WEST + col * STEP, WEST + (col + 1) * STEP
+        y1, y0 = NORTH - row * STEP, NORTH - (row + 1) * STEP
         ring = [[x0, y0], [x1, y0], [x1, y1], [x0, y1], [x0, y0]]
         features.append({
             "type": "Feature",
@@ -94,3 +96,25 @@ def make_post(user: User, **fields: Any) -> Post:
 def run_worker() -> None:
     """Run every queued background task in this process, as `townsquare worker` would."""
     call_command("db_worker", batch=True, startup_delay=False, interval=0, verbosity=0)
+
+
+def make_postcard_code(resident: Resident) -> str:
+    """A usable postcard code for `resident`, stored hashed exactly as the worker stores it.
+
+    Tests cannot read the code off the rendered PDF; this makes one the same way instead.
+    """
+    from datetime import timedelta
+
+    from django.conf import settings
+    from django.utils import timezone
+
+    from townsquare.accounts import codes
+    from townsquare.accounts.models import VerificationCode
+
+    code = codes.new_code()
+    VerificationCode.objects.create(
+        resident=resident,
+        code_hash=codes.hash_code(code),
+        expires_at=timezone.now() + timedelta(days=settings.TOWNSQUARE_POSTCARD_CODE_DAYS),
+    )
+    return code

@@ -11,10 +11,6 @@ from collections.abc import Iterator
 
 import pytest
 
-# Playwright's sync API runs an event loop in this thread; the Django ORM calls the tests
-# make between page actions are ordinary blocking calls, which is safe here.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
@@ -22,6 +18,21 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 
 @pytest.fixture(scope="session")
 def browser() -> Iterator[object]:
+    # Playwright's sync API runs an event loop in this thread; the Django ORM calls the tests
+    # make between page actions are ordinary blocking calls, which is safe here. Set only
+    # while browser tests run, so no other test (or subprocess) inherits it.
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        yield from _launch()
+    finally:
+        if previous is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+def _launch() -> Iterator[object]:
     if not shutil.which(CHROMIUM):
         pytest.fail(f"Chromium is not installed at {CHROMIUM} (apt-get install chromium).")
     from playwright.sync_api import sync_playwright

@@ -13,7 +13,7 @@ from townsquare.settings import _email_settings
 
 
 def _check_deploy(tmp_path, **env: str) -> subprocess.CompletedProcess[str]:
-    environ = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL"}}
+    environ = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}}
     environ.update({"TOWNSQUARE_VAR_DIR": str(tmp_path), **env})
     return subprocess.run(
         [sys.executable, "-m", "townsquare.cli", "check", "--deploy", "--fail-level", "WARNING"],

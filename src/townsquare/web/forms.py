@@ -1,0 +1,176 @@
+"""The page forms. They describe inputs only; the actions validate and decide."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
+
+from townsquare.core import ratelimit
+from townsquare.core.errors import RateLimited
+from townsquare.posts import profiling
+from townsquare.posts.models import Category, Report
+
+
+def client_ip(request: Any) -> str:
+    # REMOTE_ADDR, not X-Forwarded-For: a header the client writes would let anyone pick
+    # their own rate-limit bucket. A proxy in front should set REMOTE_ADDR (uvicorn's
+    # --forwarded-allow-ips does).
+    return str(request.META.get("REMOTE_ADDR") or "unknown")
+
+
+class PageForm(forms.Form):
+    """Labels without Django's trailing colon: the pages style labels instead."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+
+class SignupForm(PageForm):
+    email = forms.CharField(
+        label="Email", max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    password = forms.CharField(
+        label="Password", strip=False,
+        help_text="At least 10 characters. Avoid common passwords.",
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    display_name = forms.CharField(
+        label="Your name as neighbors will see it", max_length=80,
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    address = forms.CharField(
+        label="Home address", max_length=200, required=False,
+        help_text="Street number and name, for example 3108 Occidental Dr. "
+                  "Only you will ever see it; neighbors see your street.",
+        widget=forms.TextInput(attrs={
+            "autocomplete": "street-address", "list": "address-suggestions",
+            "data-suggest": "address",
+        }),
+    )
+    lat = forms.CharField(required=False, widget=forms.HiddenInput(attrs={"data-map": "lat"}))
+    lon = forms.CharField(required=False, widget=forms.HiddenInput(attrs={"data-map": "lon"}))
+    invitation = forms.CharField(required=False, widget=forms.HiddenInput)
+
+
+class LoginForm(AuthenticationForm):
+    """Django's login form, limited per client address and per email (core.ratelimit)."""
+
+    rate_limited = False
+
+    def __init__(self, request: Any = None, *args: Any, **kwargs: Any) -> None:
+        super().__init__(request, *args, **kwargs)
+        self.label_suffix = ""
+        self.fields["username"].label = "Email"
+        self.fields["username"].widget = forms.EmailInput(
+            attrs={"autocomplete": "email", "autofocus": True}
+        )
+
+    def clean(self) -> dict[str, Any]:
+        email = str(self.cleaned_data.get("username") or "").strip().lower()
+        try:
+            # Counted before the password check, so guessing costs an attempt either way.
+            ratelimit.hit("login", f"ip:{client_ip(self.request)}")
+            if email:
+                ratelimit.hit("login", f"email:{email}")
+        except RateLimited as exc:
+            self.rate_limited = True
+            raise ValidationError(exc.detail, code="rate_limited") from exc
+        return super().clean()
+
+
+class VerifyForm(PageForm):
+    code = forms.CharField(
+        label="Code from your postcard", max_length=40,
+        help_text="8 letters and digits, like 7KQ2-M9XD. Dashes and spaces do not matter.",
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code",
+                                      "autocapitalize": "characters", "spellcheck": "false"}),
+    )
+
+
+class InviteForm(PageForm):
+    email = forms.CharField(
+        label="Your neighbor's email", max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "off"}),
+    )
+
+
+PERSON_PREFIX = "person_"
+
+
+class PostForm(PageForm):
+    title = forms.CharField(label="Title (optional)", max_length=200, required=False)
+    body = forms.CharField(label="What would you like to tell your neighbors?", max_length=5000,
+                           widget=forms.Textarea(attrs={"rows": 6}))
+    category = forms.ChoiceField(label="Category", choices=Category.choices,
+                                 initial=Category.GENERAL,
+                                 widget=forms.Select(attrs={"data-category": "select"}))
+    share_nearby = forms.BooleanField(
+        label="Also share with nearby neighborhoods", required=False,
+        help_text="Residents of the neighborhoods next to yours will see it too.",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for key, label in {**profiling.DETAIL_FIELDS, **profiling.OPTIONAL_FIELDS}.items():
+            self.fields[PERSON_PREFIX + key] = forms.CharField(
+                label=label, max_length=200, required=False
+            )
+        # Messages about the person description as a whole, shown inside its fieldset.
+        self.person_errors: list[str] = []
+
+    @property
+    def person_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in self.fields if name.startswith(PERSON_PREFIX)]
+
+    @property
+    def main_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in ("title", "body", "category", "share_nearby")]
+
+    def person(self) -> dict[str, str]:
+        return {
+            name[len(PERSON_PREFIX):]: value
+            for name, value in self.cleaned_data.items()
+            if name.startswith(PERSON_PREFIX) and value
+        }
+
+    @classmethod
+    def initial_for(cls, post: Any) -> dict[str, Any]:
+        initial = {"title": post.title, "body": post.body, "category": post.category,
+                   "share_nearby": post.share_nearby}
+        for key, value in (post.person or {}).items():
+            initial[PERSON_PREFIX + key] = value
+        return initial
+
+
+class ReplyForm(PageForm):
+    body = forms.CharField(label="Your reply", max_length=3000,
+                           widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ReportForm(PageForm):
+    reason = forms.ChoiceField(label="Why are you reporting this?", choices=Report.Reason.choices,
+                               widget=forms.RadioSelect)
+    note = forms.CharField(label="Anything the moderators should know? (optional)",
+                           max_length=1000, required=False,
+                           widget=forms.Textarea(attrs={"rows": 2}))
+    reply = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+
+class FollowNearbyForm(PageForm):
+    follow = forms.MultipleChoiceField(
+        label="Show shared posts from", required=False, widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args: Any, nearby: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["follow"].choices = [(str(n.pk), n.name) for n in nearby]
+
+
+class SearchForm(PageForm):
+    q = forms.CharField(label="Search posts", max_length=200, required=False,
+                        widget=forms.SearchInput())

@@ -1,0 +1,240 @@
+"""Sign up, log in and out, verification (postcard codes, invitations), settings."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.views.decorators.http import require_GET, require_http_methods
+
+from townsquare.accounts import actions
+from townsquare.accounts import selectors as accounts_selectors
+from townsquare.accounts.actions.invitations import find_invitation
+from townsquare.core import policy, ratelimit
+from townsquare.core.errors import DomainError
+from townsquare.places import selectors as places
+from townsquare.places.models import City, Neighborhood
+from townsquare.web import maps
+from townsquare.web.errors import add_domain_error, domain_errors
+from townsquare.web.forms import (
+    FollowNearbyForm,
+    InviteForm,
+    LoginForm,
+    SignupForm,
+    VerifyForm,
+    client_ip,
+)
+
+# The action names the hidden map fields; the page shows their errors by the address.
+_SIGNUP_ALIASES = {"lat": "address", "lon": "address", "token": None}
+
+
+@require_http_methods(["GET", "POST"])
+def signup(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        messages.info(request, "You are already signed in.")
+        return redirect("web:home")
+    token = (request.POST.get("invitation") or request.GET.get("invitation") or "").strip()
+    form = SignupForm(request.POST or None, initial={"invitation": token})
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                return _signup(request, form)
+            except DomainError as exc:
+                add_domain_error(form, exc, _SIGNUP_ALIASES)
+                status = exc.status
+    # The picker shows one city's map (?city=slug); addresses and points work in every city.
+    cities = list(City.objects.order_by("name"))
+    wanted = request.GET.get("city", "")
+    city = next((c for c in cities if c.slug == wanted), cities[0] if cities else None)
+    neighborhoods = list(places.neighborhoods_for_city(city)) if city else []
+    return render(request, "web/accounts/signup.html", {
+        "form": form,
+        "has_errors": bool(form.errors),
+        "invitation": find_invitation(token) if token else None,
+        "invitation_token": token,
+        "cities": cities,
+        "map_city": city,
+        "map": maps.city_map(city, neighborhoods) if city else None,
+    }, status=status)
+
+
+def _signup(request: HttpRequest, form: SignupForm) -> HttpResponse:
+    data = form.cleaned_data
+    ratelimit.hit("signup", client_ip(request),
+                  message="Too many sign-ups from your network. Please try again later.")
+    resident = actions.signup_resident(
+        email=data["email"],
+        password=data["password"],
+        display_name=data["display_name"],
+        address=data["address"] or None,
+        lat=data["lat"] or None,
+        lon=data["lon"] or None,
+        invitation_token=data["invitation"] or None,
+    )
+    login(request, resident.user, backend="django.contrib.auth.backends.ModelBackend")
+    if resident.is_verified:
+        messages.success(request, f"Welcome to {resident.neighborhood.name}! Your neighbor's "
+                                  "invitation verified you.")
+        return redirect("web:feed")
+    return redirect("web:welcome")
+
+
+@login_required
+def welcome(request: HttpRequest) -> HttpResponse:
+    return render(request, "web/accounts/welcome.html",
+                  {"resident": policy.resident_of(request.user)})
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "web/accounts/login.html"
+    form_class = LoginForm
+    redirect_authenticated_user = True
+
+    def form_invalid(self, form: LoginForm) -> HttpResponse:  # type: ignore[override]
+        response = super().form_invalid(form)
+        response.status_code = 429 if form.rate_limited else 400
+        return response
+
+    def get_context_data(self, **kwargs: object) -> dict[str, object]:
+        context = super().get_context_data(**kwargs)
+        context["has_errors"] = bool(context["form"].errors)
+        return context
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@domain_errors
+def verify(request: HttpRequest) -> HttpResponse:
+    resident = policy.resident_of(request.user)
+    if resident is None:
+        raise PermissionDenied("Only residents verify a home address.")
+    form = VerifyForm(request.POST or None, initial={"code": request.GET.get("code", "")})
+    status = 200
+    if request.method == "POST" and not resident.is_verified:
+        status = 400
+        if form.is_valid():
+            try:
+                actions.redeem_code(request.user, form.cleaned_data["code"])
+            except DomainError as exc:
+                add_domain_error(form, exc)
+                status = exc.status
+            else:
+                messages.success(request, f"You are verified. Welcome to "
+                                          f"{resident.neighborhood.name}!")
+                return redirect("web:feed")
+    return render(request, "web/accounts/verify.html", {
+        "form": form, "resident": resident, "has_errors": bool(form.errors),
+    }, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+@domain_errors
+def invitation(request: HttpRequest, token: str) -> HttpResponse:
+    found = find_invitation(token)
+    resident = policy.resident_of(request.user)
+    error = ""
+    status = 200 if found is not None else 404
+    if request.method == "POST":
+        if not request.user.is_authenticated:
+            return redirect(_login_url(request))
+        try:
+            resident = actions.accept_invitation(request.user, token)
+        except DomainError as exc:
+            if exc.status == 403:
+                raise
+            error = next(iter((exc.fields or {}).get("token", [])), exc.detail)
+            status = exc.status
+        else:
+            messages.success(request, f"You are verified. Welcome to "
+                                      f"{resident.neighborhood.name}!")
+            return redirect("web:feed")
+    return render(request, "web/accounts/invitation.html", {
+        "invitation": found, "token": token, "resident": resident, "error": error,
+        "signup_url": f"{reverse('web:signup')}?{urlencode({'invitation': token})}",
+        "login_url": _login_url(request),
+    }, status=status)
+
+
+def _login_url(request: HttpRequest) -> str:
+    return f"{reverse('web:login')}?{urlencode({'next': request.path})}"
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@domain_errors
+def invite(request: HttpRequest) -> HttpResponse:
+    if not policy.can_invite(request.user):
+        raise PermissionDenied("Only verified residents can invite neighbors.")
+    form = InviteForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                invitation, _token = actions.invite_neighbor(request.user,
+                                                             form.cleaned_data["email"])
+            except DomainError as exc:
+                add_domain_error(form, exc)
+                status = exc.status
+            else:
+                messages.success(request, f"We emailed an invitation to {invitation.email}. "
+                                          "It works once and expires in two weeks.")
+                return redirect("web:invite")
+    return render(request, "web/accounts/invite.html", {
+        "form": form, "resident": policy.resident_of(request.user),
+        "has_errors": bool(form.errors),
+    }, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@domain_errors
+def settings_page(request: HttpRequest) -> HttpResponse:
+    resident = accounts_selectors.own_home(request.user)
+    if resident is None:
+        return render(request, "web/accounts/settings.html", {"resident": None})
+    nearby = list(Neighborhood.objects.filter(pk__in=policy.nearby_ids(resident))
+                  .order_by("name"))
+    _own, followed = policy.feed_neighborhoods(resident)
+    form = FollowNearbyForm(request.POST or None, nearby=nearby,
+                            initial={"follow": [str(pk) for pk in followed]})
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            chosen = {int(pk) for pk in form.cleaned_data["follow"]}
+            try:
+                actions.set_muted_nearby(request.user,
+                                         [n.pk for n in nearby if n.pk not in chosen])
+            except DomainError as exc:
+                add_domain_error(form, exc, {"muted": "follow"})
+                status = exc.status
+            else:
+                messages.success(request, "Your feed settings are saved.")
+                return redirect("web:settings")
+    return render(request, "web/accounts/settings.html", {
+        "resident": resident, "form": form, "nearby": nearby, "has_errors": bool(form.errors),
+    }, status=status)
+
+
+@require_GET
+def address_suggest(request: HttpRequest) -> JsonResponse:
+    """Gazetteer suggestions for the sign-up address field (public street addresses only)."""
+    query = request.GET.get("q", "")[:100]
+    items: list[dict[str, str | None]] = []
+    if len(query.strip()) >= 3:
+        for city in City.objects.order_by("name"):
+            for address in places.search_addresses(city, query, limit=8):
+                items.append({"text": address.text, "city": city.name,
+                              "neighborhood": address.neighborhood.name
+                              if address.neighborhood else None})
+    return JsonResponse({"items": items[:8]})

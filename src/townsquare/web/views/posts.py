@@ -1,0 +1,243 @@
+"""The feed, writing and reading posts, replies, thanks, reports, and search."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from townsquare.core import policy
+from townsquare.core.errors import DomainError
+from townsquare.posts import actions, profiling
+from townsquare.posts import selectors as posts_selectors
+from townsquare.posts.models import Category, Post, Reply
+from townsquare.web.errors import add_domain_error, domain_errors
+from townsquare.web.forms import PostForm, ReplyForm, ReportForm, SearchForm
+
+FEED_PAGE_SIZE = 20
+
+
+@login_required
+@require_GET
+@domain_errors
+def feed(request: HttpRequest) -> HttpResponse:
+    resident = policy.resident_of(request.user)
+    if policy.verified_resident_of(request.user) is None:
+        return render(request, "web/posts/feed_locked.html", {"resident": resident})
+    page = posts_selectors.feed(request.user, cursor=request.GET.get("cursor") or None,
+                                limit=FEED_PAGE_SIZE)
+    return render(request, "web/posts/feed.html", {
+        "posts": page.items, "next_cursor": page.next, "resident": resident,
+        "is_first_page": not request.GET.get("cursor"),
+    })
+
+
+def _post_form_context(form: PostForm) -> dict[str, Any]:
+    return {"form": form, "warning": profiling.WARNING, "crime_safety": Category.CRIME_SAFETY,
+            "has_errors": bool(form.errors)}
+
+
+def _save_post(request: HttpRequest, form: PostForm, post: Post | None) -> Post:
+    data = form.cleaned_data
+    fields = {"title": data["title"], "body": data["body"], "category": data["category"],
+              "share_nearby": data["share_nearby"], "person": form.person()}
+    if post is None:
+        return actions.create_post(request.user, **fields)
+    return actions.update_post(request.user, post, **fields)
+
+
+def _post_error(form: PostForm, exc: DomainError) -> None:
+    fields = dict(exc.fields or {})
+    person = fields.pop("person", None)
+    if person is not None:
+        # The guard's messages belong to the person description, shown in its fieldset,
+        # with the warning itself at the top of the form.
+        form.person_errors = list(person)
+        form.add_error(None, exc.detail)
+    if fields or person is None:
+        add_domain_error(form, DomainError(exc.detail, fields or None))
+
+
+def _edit_post(request: HttpRequest, post: Post | None) -> HttpResponse:
+    initial = PostForm.initial_for(post) if post is not None else None
+    form = PostForm(request.POST or None, initial=initial)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                saved = _save_post(request, form, post)
+            except DomainError as exc:
+                if exc.status in (403, 404):
+                    raise
+                _post_error(form, exc)
+                status = exc.status
+            else:
+                messages.success(request, "Your post is published." if post is None
+                                 else "Your post is updated.")
+                return redirect("web:post", post_id=saved.pk)
+    context = _post_form_context(form)
+    context["post"] = post
+    return render(request, "web/posts/post_form.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@domain_errors
+def new_post(request: HttpRequest) -> HttpResponse:
+    if not policy.can_post(request.user):
+        raise PermissionDenied("Only verified residents can post. Verify your address first.")
+    return _edit_post(request, None)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@domain_errors
+def edit_post(request: HttpRequest, post_id: int) -> HttpResponse:
+    post = posts_selectors.get_post(request.user, post_id)
+    if not policy.can_edit_post(request.user, post):
+        raise Http404("No such post.")
+    return _edit_post(request, post)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@domain_errors
+def delete_post(request: HttpRequest, post_id: int) -> HttpResponse:
+    post = posts_selectors.get_post(request.user, post_id)
+    if not policy.can_edit_post(request.user, post):
+        raise Http404("No such post.")
+    if request.method == "POST":
+        actions.delete_post(request.user, post)
+        messages.success(request, "Your post is deleted.")
+        return redirect("web:feed")
+    return render(request, "web/posts/confirm_delete.html", {"post": post})
+
+
+@dataclass(frozen=True)
+class ReplyView:
+    reply: Reply
+    can_delete: bool
+    can_hide: bool
+
+
+def render_post(request: HttpRequest, post: Post, *, reply_form: ReplyForm | None = None,
+                report_form: ReportForm | None = None, status: int = 200) -> HttpResponse:
+    user = request.user
+    can_moderate = policy.can_moderate_post(user, post)
+    replies = [ReplyView(r, policy.can_edit_reply(user, r), can_moderate and r.is_live)
+               for r in posts_selectors.replies(user, post)]
+    is_member = policy.verified_resident_of(user) is not None
+    can_reply = policy.can_reply(user, post)
+    has_errors = bool((reply_form and reply_form.errors) or (report_form and report_form.errors))
+    return render(request, "web/posts/detail.html", {
+        "post": post,
+        "replies": replies,
+        "can_edit": policy.can_edit_post(user, post),
+        "can_moderate": can_moderate,
+        "can_thank": is_member and post.is_live,
+        "thanked": is_member and posts_selectors.thanked_by(user, post),
+        "reply_form": (reply_form or ReplyForm()) if can_reply else None,
+        "report_form": (report_form or ReportForm()) if is_member else None,
+        "has_errors": has_errors,
+    }, status=status)
+
+
+@login_required
+@require_GET
+@domain_errors
+def post_detail(request: HttpRequest, post_id: int) -> HttpResponse:
+    return render_post(request, posts_selectors.get_post(request.user, post_id))
+
+
+@login_required
+@require_POST
+@domain_errors
+def reply(request: HttpRequest, post_id: int) -> HttpResponse:
+    post = posts_selectors.get_post(request.user, post_id)
+    form = ReplyForm(request.POST)
+    if form.is_valid():
+        try:
+            created = actions.create_reply(request.user, post, body=form.cleaned_data["body"])
+        except DomainError as exc:
+            if exc.status in (403, 404):
+                raise
+            add_domain_error(form, exc)
+            return render_post(request, post, reply_form=form, status=exc.status)
+        return redirect(f"{post_url(post)}#reply-{created.pk}")
+    return render_post(request, post, reply_form=form, status=400)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@domain_errors
+def delete_reply(request: HttpRequest, post_id: int, reply_id: int) -> HttpResponse:
+    post = posts_selectors.get_post(request.user, post_id)
+    target = posts_selectors.get_reply(request.user, post, reply_id)
+    if not policy.can_edit_reply(request.user, target):
+        raise Http404("No such reply.")
+    if request.method == "POST":
+        actions.delete_reply(request.user, target)
+        messages.success(request, "Your reply is deleted.")
+        return redirect("web:post", post_id=post.pk)
+    return render(request, "web/posts/confirm_delete_reply.html",
+                  {"post": post, "reply": target})
+
+
+@login_required
+@require_POST
+@domain_errors
+def thank(request: HttpRequest, post_id: int) -> HttpResponse:
+    post = posts_selectors.get_post(request.user, post_id)
+    if request.POST.get("undo"):
+        actions.unthank_post(request.user, post)
+    else:
+        actions.thank_post(request.user, post)
+    return redirect(f"{post_url(post)}#thanks")
+
+
+@login_required
+@require_POST
+@domain_errors
+def report(request: HttpRequest, post_id: int) -> HttpResponse:
+    post = posts_selectors.get_post(request.user, post_id)
+    form = ReportForm(request.POST)
+    if not form.is_valid():
+        return render_post(request, post, report_form=form, status=400)
+    reply_id = form.cleaned_data.get("reply")
+    target = posts_selectors.get_reply(request.user, post, reply_id) if reply_id else None
+    try:
+        actions.report_content(request.user, post, reason=form.cleaned_data["reason"],
+                               note=form.cleaned_data["note"], reply=target)
+    except DomainError as exc:
+        if exc.status in (403, 404):
+            raise
+        add_domain_error(form, exc)
+        return render_post(request, post, report_form=form, status=exc.status)
+    messages.success(request, "Thank you. The neighborhood's moderators will look at it.")
+    return redirect("web:post", post_id=post.pk)
+
+
+@login_required
+@require_GET
+@domain_errors
+def search(request: HttpRequest) -> HttpResponse:
+    form = SearchForm(request.GET or None)
+    query = form.cleaned_data["q"].strip() if form.is_valid() else ""
+    results = posts_selectors.search(request.user, query) if query else []
+    return render(request, "web/posts/search.html", {
+        "form": form, "query": query, "results": results,
+        "is_member": policy.verified_resident_of(request.user) is not None
+        or policy.is_operator(request.user),
+    })
+
+
+def post_url(post: Post) -> str:
+    return reverse("web:post", args=[post.pk])
