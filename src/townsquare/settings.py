@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "townsquare.places",
     "townsquare.accounts",
     "townsquare.posts",
+    "townsquare.agencies",
     "townsquare.api",
     "townsquare.web",
     "townsquare.demo",
@@ -243,6 +244,9 @@ LOGGING = {
 TOWNSQUARE_LAUNCH_THRESHOLD = int(os.environ.get("TOWNSQUARE_LAUNCH_THRESHOLD", "10"))
 TOWNSQUARE_POSTCARD_CODE_DAYS = int(os.environ.get("TOWNSQUARE_POSTCARD_CODE_DAYS", "30"))
 TOWNSQUARE_INVITATION_DAYS = int(os.environ.get("TOWNSQUARE_INVITATION_DAYS", "14"))
+# A task RUNNING longer than this is presumed lost with its worker and run again
+# (core/tasks_recovery.py; every task is idempotent).
+TOWNSQUARE_TASK_LEASE_SECONDS = int(os.environ.get("TOWNSQUARE_TASK_LEASE_SECONDS", "600"))
 # Rate limits: "count/seconds".
 TOWNSQUARE_RATE_LIMITS = {
     "post": os.environ.get("TOWNSQUARE_RATE_POST", "10/3600"),
