@@ -1,6 +1,6 @@
 """Project settings, read from the environment.
 
-Every knob an operator may turn is an environment variable (see docs/configuration.md).
+Every knob an operator may turn is an environment variable (see docs/operations.md).
 Defaults give the embedded setup: SQLite and local files under the var directory.
 """
 
@@ -200,7 +200,9 @@ def _email_settings(url: str) -> dict[str, object]:
 
 
 globals().update(_email_settings(os.environ.get("EMAIL_URL", "")))
-DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "townsquare <no-reply@townsquare.invalid>")
+DEFAULT_FROM_EMAIL = os.environ.get(
+    "DEFAULT_FROM_EMAIL", "townsquare <no-reply@townsquare.invalid>"
+)
 
 # --- Static and media ---------------------------------------------------------------------
 STATIC_URL = "/static/"

@@ -13,7 +13,8 @@ from townsquare.settings import _email_settings
 
 
 def _check_deploy(tmp_path, **env: str) -> subprocess.CompletedProcess[str]:
-    environ = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}}
+    dropped = {"DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    environ = {k: v for k, v in os.environ.items() if k not in dropped}
     environ.update({"TOWNSQUARE_VAR_DIR": str(tmp_path), **env})
     return subprocess.run(
         [sys.executable, "-m", "townsquare.cli", "check", "--deploy", "--fail-level", "WARNING"],

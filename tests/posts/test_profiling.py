@@ -30,10 +30,10 @@ def test_colors_of_things_are_not_caught(text):
     assert profiling.mentions_race(text) is False
 
 
-@pytest.mark.xfail(strict=True, reason="known false positive of profiling._RACE_TERMS: the "
-                   "color of a thing followed by a word for people ('white kids bike')")
 def test_a_kids_bike_is_not_a_person():
     assert profiling.mentions_race("Stolen: black and white kids bike") is False
+    assert profiling.mentions_race("Found a white kid's scooter on 5th") is False
+    assert profiling.mentions_race("A white kid took my bike") is True
 
 
 def crime(user, body: str, person: object = None) -> Post:

@@ -35,7 +35,8 @@ def clean_email(value: object) -> str:
     try:
         validate_email(email)
     except ValidationError as exc:
-        raise Invalid("Enter a valid email address.", {"email": ["Enter a valid email address."]}) from exc
+        message = "Enter a valid email address."
+        raise Invalid(message, {"email": [message]}) from exc
     return email
 
 

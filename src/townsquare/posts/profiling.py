@@ -36,7 +36,10 @@ _RACE_TERMS = re.compile(
     r"arab|middle[- ]eastern|indian|native american|caucasian|brown[- ]skinned|"
     r"dark[- ]skinned|light[- ]skinned)\s+(?:\w+\s+)?"
     r"(guy|guys|man|men|male|males|woman|women|female|females|kid|kids|teen|teens|"
-    r"person|people|dude|dudes|boy|boys|girl|girls|individual|suspect|suspects)\b",
+    r"person|people|dude|dudes|boy|boys|girl|girls|individual|suspect|suspects)\b"
+    # "a white kids bike": the color of a thing, not a person.
+    r"(?!['\u2019]?s?\s+(?:bikes?|bicycles?|scooters?|toys?|clothes|shoes|helmets?|"
+    r"strollers?|backpacks?|skateboards?|wagons?)\b)",
     re.IGNORECASE,
 )
 

@@ -44,6 +44,9 @@ class VerificationCode(models.Model):
     used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
 
+    def __str__(self) -> str:
+        return f"Postcard code for resident #{self.resident_id} (batch #{self.batch_id})"
+
 
 class Invitation(models.Model):
     """A verified resident vouches for a neighbor; accepting it verifies them."""
@@ -57,3 +60,6 @@ class Invitation(models.Model):
     used_by = models.ForeignKey(
         Resident, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+
+    def __str__(self) -> str:
+        return f"Invitation to {self.email}"

@@ -84,3 +84,6 @@ class Thank(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["post", "resident"], name="one_thank_per_resident"),
         ]
+
+    def __str__(self) -> str:
+        return f"Thanks for post #{self.post_id}"

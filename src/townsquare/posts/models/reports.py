@@ -41,3 +41,6 @@ class Report(models.Model):
                 fields=["post", "reply", "reporter"], name="one_report_per_reporter"
             ),
         ]
+
+    def __str__(self) -> str:
+        return f"Report of post #{self.post_id} ({self.reason})"
