@@ -1,23 +1,46 @@
 """Real-browser tests: Debian's Chromium driven by Playwright against pytest-django's live server.
 
 Playwright never downloads a browser here; it drives /usr/bin/chromium (CHROMIUM_PATH).
+Every test here runs in a transactional database: the live server answers from its own
+thread and connection, so it only sees committed rows.
 """
 
 from __future__ import annotations
 
+import io
 import os
 import shutil
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
+from django.conf import settings as django_settings
+from django.test import Client
+
+from tests import factories
+from townsquare.places import actions as places
+from townsquare.places.models import City
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 900}
+# Playwright's expect() retries until this many milliseconds; a page action waits as long.
+WAIT_MS = 15_000
+
+# A small gazetteer inside Testville. The middle of Alder is (38.595, -121.495), of Birch
+# (38.595, -121.485).
+ADDRESSES = """address,latitude,longitude
+4321 Quail Run,38.5951,-121.4952
+4323 Quail Run,38.5953,-121.4954
+4330 Quail Run,38.5947,-121.4948
+18 Birch Row,38.5949,-121.4851
+"""
 
 
 @pytest.fixture(scope="session")
-def browser() -> Iterator[object]:
+def browser() -> Iterator[Any]:
     # Playwright's sync API runs an event loop in this thread; the Django ORM calls the tests
     # make between page actions are ordinary blocking calls, which is safe here. Set only
     # while browser tests run, so no other test (or subprocess) inherits it.
@@ -32,11 +55,12 @@ def browser() -> Iterator[object]:
             os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
-def _launch() -> Iterator[object]:
+def _launch() -> Iterator[Any]:
     if not shutil.which(CHROMIUM):
         pytest.fail(f"Chromium is not installed at {CHROMIUM} (apt-get install chromium).")
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
+    expect.set_options(timeout=WAIT_MS)
     with sync_playwright() as playwright:
         instance = playwright.chromium.launch(
             executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
@@ -45,16 +69,34 @@ def _launch() -> Iterator[object]:
         instance.close()
 
 
+@pytest.fixture(autouse=True)
+def _var_dir(settings, tmp_path):
+    """Postcard PDFs and mail go to this test's own directory, never the working tree."""
+    settings.VAR_DIR = tmp_path
+    settings.EMAIL_FILE_PATH = str(tmp_path / "mail")
+    return tmp_path
+
+
 @pytest.fixture
 def new_page(browser, live_server):
-    """Open a fresh browser context (own cookies) sized like a phone or a desktop."""
+    """Open a page in a fresh browser context (own cookies), sized like a phone or a desktop.
+
+    With `user`, the context starts logged in as that user (a session made the way Django's
+    test client makes one); tests of the log-in page itself type into it instead.
+    """
     contexts = []
 
-    def make(*, phone: bool = False):
-        viewport = {"width": 390, "height": 844} if phone else {"width": 1280, "height": 900}
-        context = browser.new_context(viewport=viewport, base_url=live_server.url)
-        context.set_default_timeout(15_000)
+    def make(*, phone: bool = False, user: Any = None):
+        context = browser.new_context(viewport=PHONE if phone else DESKTOP,
+                                      base_url=live_server.url)
+        context.set_default_timeout(WAIT_MS)
         contexts.append(context)
+        if user is not None:
+            client = Client()
+            client.force_login(user)
+            cookie = client.cookies[django_settings.SESSION_COOKIE_NAME]
+            context.add_cookies([{"name": cookie.key, "value": cookie.value,
+                                  "url": live_server.url}])
         return context.new_page()
 
     yield make
@@ -62,7 +104,26 @@ def new_page(browser, live_server):
         context.close()
 
 
-def axe_violations(page) -> list[dict]:
+@pytest.fixture
+def gazetteer(transactional_db) -> City:
+    """Testville with a few real street addresses (see ADDRESSES)."""
+    city = factories.make_city()
+    places.import_addresses(city, io.StringIO(ADDRESSES))
+    return city
+
+
+def log_in(page: Any, email: str, password: str = factories.PASSWORD) -> None:
+    """Log in through the log-in page, as a person would."""
+    from playwright.sync_api import expect
+
+    page.goto("/login/")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("button", name="Log out")).to_be_visible()
+
+
+def axe_violations(page: Any) -> list[dict[str, Any]]:
     """Run axe-core (WCAG 2.1 A and AA rules) in the page; return the violations."""
     from axe_playwright_python.sync_playwright import Axe
 
@@ -73,7 +134,15 @@ def axe_violations(page) -> list[dict]:
                  "resultTypes": ["violations"]},
     )
     return [
-        {"id": v["id"], "impact": v.get("impact"),
+        {"id": v["id"], "impact": v.get("impact"), "help": v.get("help", ""),
          "nodes": [n.get("target") for n in v.get("nodes", [])][:5]}
         for v in results.response["violations"]
     ]
+
+
+def describe_violations(violations: list[dict[str, Any]]) -> str:
+    """One line per violated rule: its id, impact, what it asks, and the first targets."""
+    return "\n".join(
+        f"  {v['id']} ({v['impact']}): {v['help']} -> {v['nodes']}" for v in violations
+    )
+
