@@ -207,6 +207,7 @@ DEFAULT_FROM_EMAIL = os.environ.get(
 # --- Static and media ---------------------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)  # WhiteNoise expects it, even before collectstatic
 WHITENOISE_USE_FINDERS = True  # the embedded default serves straight from the apps
 MEDIA_ROOT = VAR_DIR / "media"
 MEDIA_URL = "/media/"

@@ -177,3 +177,13 @@ def test_signup_with_an_invitation_for_another_neighborhood_is_refused(gazetteer
 def test_an_expired_invitation_link_says_so(gazetteer):
     html = Client().get("/signup/", {"invitation": "inv_expired"}).content.decode()
     assert "This invitation is not valid or has expired." in html
+
+
+def test_an_empty_signup_reports_every_missing_field_at_once(gazetteer):
+    response = Client().post("/signup/", {"email": "", "password": "", "display_name": "",
+                                          "address": "", "lat": "", "lon": ""})
+    assert response.status_code == 400
+    html = response.content.decode()
+    for field in ("email", "password", "display_name", "address"):
+        assert field_error(html, field), f"no error shown for {field}"
+    assert User.objects.count() == 0

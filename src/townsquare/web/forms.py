@@ -30,18 +30,20 @@ class PageForm(forms.Form):
 
 
 class SignupForm(PageForm):
+    # The sign-up action checks every field, the home included, and reports all errors at
+    # once; the form only carries the values (and marks them required for the browser).
     email = forms.CharField(
-        label="Email", max_length=254,
-        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        label="Email", max_length=254, required=False,
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "required": True}),
     )
     password = forms.CharField(
-        label="Password", strip=False,
+        label="Password", strip=False, required=False,
         help_text="At least 10 characters. Avoid common passwords.",
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password", "required": True}),
     )
     display_name = forms.CharField(
-        label="Your name as neighbors will see it", max_length=80,
-        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+        label="Your name as neighbors will see it", max_length=80, required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "name", "required": True}),
     )
     address = forms.CharField(
         label="Home address", max_length=200, required=False,
