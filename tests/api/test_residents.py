@@ -141,6 +141,7 @@ def test_me_shows_the_callers_own_home(author):
         "neighborhood": {"slug": "alder", "name": "Alder", "city": "testville"},
         "home": {"address": "12 Alder Lane", "street": resident.street,
                  "lat": 38.5957, "lon": -121.4961},
+        "agency": None,
     }
 
 

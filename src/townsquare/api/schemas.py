@@ -107,14 +107,21 @@ class MyNeighborhood(NeighborhoodRef):
     city: str
 
 
+class MyAgency(Schema):
+    slug: str
+    name: str
+    role: Literal["admin", "publisher", "tips"]
+
+
 class MeOut(Schema):
     id: int
     email: str
     display_name: str
-    roles: list[Literal["resident", "lead", "operator"]]
+    roles: list[Literal["resident", "lead", "operator", "agency_staff"]]
     neighborhood: MyNeighborhood | None
     verified: bool
     home: HomeOut | None = Field(description="Your own home: shown to you and nobody else.")
+    agency: MyAgency | None = Field(None, description="Agency staff: your agency and role.")
 
 
 class VerificationOut(Schema):

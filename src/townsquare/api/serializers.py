@@ -54,6 +54,9 @@ def me(user: Any, home: Resident | None) -> dict[str, Any]:
             roles.append("lead")
     if policy.is_operator(user):
         roles.append("operator")
+    staff = policy.agency_staff_of(user)
+    if staff is not None:
+        roles.append("agency_staff")
     return {
         "id": user.pk,
         "email": user.email,
@@ -65,6 +68,8 @@ def me(user: Any, home: Resident | None) -> dict[str, Any]:
         "home": None if home is None else {
             "address": home.home_address, "street": home.street,
             "lat": home.home_lat, "lon": home.home_lon},
+        "agency": None if staff is None else {
+            "slug": staff.agency.slug, "name": staff.agency.name, "role": staff.role},
     }
 
 

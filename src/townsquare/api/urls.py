@@ -9,10 +9,20 @@ from ninja import NinjaAPI
 
 from townsquare.api import errors
 from townsquare.api.renderers import ApiRenderer
-from townsquare.api.routers import auth, feed, moderation, places, posts, residents
+from townsquare.api.routers import (
+    agencies,
+    agency_posts,
+    agency_publishing,
+    auth,
+    feed,
+    moderation,
+    places,
+    posts,
+    residents,
+)
 
 DESCRIPTION = """\
-The townsquare API: neighborhoods, residents, posts and moderation.
+The townsquare API: neighborhoods, residents, posts, moderation, and public agencies.
 
 * Authentication: `Authorization: Bearer <token>` (from `POST /api/v1/auth/token`), or the
   browser session with the `X-CSRFToken` header on unsafe methods.
@@ -62,3 +72,7 @@ api.add_router("", auth.router)
 api.add_router("", posts.router)
 api.add_router("", moderation.router)
 api.add_router("", feed.router)
+# Agencies: `/agencies/applications` before `/agencies/{agency}`, which would match it.
+api.add_router("", agencies.router)
+api.add_router("", agency_publishing.router)
+api.add_router("", agency_posts.router)

@@ -8,6 +8,11 @@ decide visibility themselves. Rules (docs/privacy.md):
 - Leads moderate their own neighborhood; operators moderate everywhere.
 - Nobody but the resident and operators ever sees a home address or home point; other
   residents see the display name, the neighborhood and at most the street.
+- THE PRIVACY WALL (docs/agencies.md, docs/privacy.md): agency staff are not residents and
+  not operators, so every resident rule above gives them nothing: no resident posts or
+  replies, no member lists, no addresses, in any endpoint, search, export or the admin.
+  What they do see is decided in the "Agencies" section below: their own agency's posts
+  and the replies to them, repliers named by display name and neighborhood only.
 """
 
 from __future__ import annotations
@@ -17,7 +22,8 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import Q
 
 if TYPE_CHECKING:
-    from townsquare.accounts.models import Resident, User
+    from townsquare.accounts.models import Resident
+    from townsquare.agencies.models import Agency, AgencyPost, AgencyReply, AgencyStaff
     from townsquare.posts.models import Post, Reply
 
 
@@ -180,3 +186,136 @@ def public_resident_label(resident: Resident) -> dict[str, str]:
         "street": resident.street,
     }
 
+
+
+# --- Agencies: staff roles and the privacy wall ---------------------------------------------
+# Roles of AgencyStaff.role. Operators (is_staff) are never agency staff and agency staff are
+# never residents or operators: agencies/actions/staff.py refuses both kinds of account.
+ADMIN, PUBLISHER, TIPS = "admin", "publisher", "tips"
+
+
+def agency_staff_of(user: Any) -> AgencyStaff | None:
+    """The caller's active membership of an approved agency (cached on the user), or None."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return None
+    cached = getattr(user, "_ts_agency_staff", False)
+    if cached is not False:
+        return cached
+    from townsquare.agencies.models import Agency, AgencyStaff
+
+    staff = (
+        AgencyStaff.objects.select_related("agency", "agency__city")
+        .filter(user=user, active=True, agency__status=Agency.Status.APPROVED)
+        .order_by("pk")
+        .first()
+    )
+    user._ts_agency_staff = staff
+    return staff
+
+
+def agency_role(user: Any, agency: Agency | int) -> str | None:
+    """The caller's role in `agency`, or None if they are not its (active) staff."""
+    agency_id = agency if isinstance(agency, int) else agency.pk
+    staff = agency_staff_of(user)
+    return staff.role if staff is not None and staff.agency_id == agency_id else None
+
+
+def can_view_agency_internal(user: Any, agency: Agency) -> bool:
+    """The agency's own lists: all its posts (scheduled, practice, withdrawn), reach."""
+    return is_operator(user) or agency_role(user, agency) is not None
+
+
+def can_publish(user: Any, agency: Agency) -> bool:
+    """Write, edit, schedule posts and attach images: publishers and admins."""
+    return agency.is_approved and agency_role(user, agency) in {ADMIN, PUBLISHER}
+
+
+def can_withdraw(user: Any, agency: Agency) -> bool:
+    """Publishers and admins; operators too, to take down what should not be up."""
+    return can_publish(user, agency) or is_operator(user)
+
+
+def can_manage_staff(user: Any, agency: Agency) -> bool:
+    return is_operator(user) or agency_role(user, agency) == ADMIN
+
+
+def can_read_replies(user: Any, agency: Agency) -> bool:
+    """Every staff role reads the replies to the agency's posts (and operators)."""
+    return is_operator(user) or agency_role(user, agency) in {ADMIN, PUBLISHER, TIPS}
+
+
+def can_handle_replies(user: Any, agency: Agency) -> bool:
+    """Hide an abusive reply: the tips desk and admins, and operators."""
+    return is_operator(user) or agency_role(user, agency) in {ADMIN, TIPS}
+
+
+def can_view_audit(user: Any, agency: Agency) -> bool:
+    return is_operator(user) or agency_role(user, agency) == ADMIN
+
+
+def can_export(user: Any, agency: Agency) -> bool:
+    """Public-records exports of all posts and replies: agency admins and operators."""
+    return is_operator(user) or agency_role(user, agency) == ADMIN
+
+
+def can_review_agencies(user: Any) -> bool:
+    """Approve or reject agency applications."""
+    return is_operator(user)
+
+
+def is_targeted(resident: Resident, post: AgencyPost) -> bool:
+    cache = getattr(post, "_ts_target_ids", None)
+    if cache is None:
+        cache = set(post.target_rows.values_list("neighborhood_id", flat=True))
+        post._ts_target_ids = cache
+    return resident.neighborhood_id in cache
+
+
+def can_view_agency_post(user: Any, post: AgencyPost) -> bool:
+    """Its agency's staff and operators always; a verified resident while it is live, not
+    practice, and targeted at their neighborhood. Everyone else: it does not exist."""
+    if agency_role(user, post.agency_id) is not None or is_operator(user):
+        return True
+    resident = verified_resident_of(user)
+    if resident is None or post.practice or not post.is_live():
+        return False
+    return is_targeted(resident, post)
+
+
+def can_reply_agency_post(user: Any, post: AgencyPost) -> bool:
+    """Targeted verified residents; staff do not reply as residents do."""
+    resident = verified_resident_of(user)
+    return resident is not None and can_view_agency_post(user, post)
+
+
+def can_view_agency_reply(user: Any, reply: AgencyReply) -> bool:
+    """That agency's staff (and operators); residents of the replier's own neighborhood who
+    may see the post. Hidden replies: staff, operators and their author only."""
+    if reply.deleted_at is not None:
+        return False
+    if is_operator(user) or can_read_replies(user, reply.post.agency):
+        return True
+    resident = verified_resident_of(user)
+    if resident is None or not can_view_agency_post(user, reply.post):
+        return False
+    if reply.author_id == resident.pk:
+        return True
+    return reply.hidden_at is None and reply.neighborhood_id == resident.neighborhood_id
+
+
+def visible_agency_replies_q(user: Any, post: AgencyPost) -> Q:
+    """A filter on AgencyReply (of `post`) keeping exactly the replies `user` may read."""
+    alive = Q(deleted_at__isnull=True)
+    if is_operator(user) or can_read_replies(user, post.agency):
+        return alive
+    resident = verified_resident_of(user)
+    if resident is None or not can_view_agency_post(user, post):
+        return Q(pk__in=[])
+    neighbors = Q(neighborhood_id=resident.neighborhood_id, hidden_at__isnull=True)
+    return alive & (neighbors | Q(author_id=resident.pk))
+
+
+def agency_reply_author_label(reply: AgencyReply) -> dict[str, str]:
+    """What anyone, the agency included, learns about a replier: name and neighborhood."""
+    return {"display_name": reply.author.user.display_name,
+            "neighborhood": reply.neighborhood.name}

@@ -6,7 +6,9 @@ from django.http import HttpRequest
 from ninja import Router
 
 from townsquare.accounts.validation import clean_text
-from townsquare.api import pagination, serializers
+from townsquare.agencies.models import AgencyPost
+from townsquare.api import agency_serializers, pagination, serializers
+from townsquare.api.agency_schemas import FeedPage
 from townsquare.api.auth import caller
 from townsquare.api.params import SearchText
 from townsquare.api.responses import AUTHED, errors
@@ -16,14 +18,16 @@ from townsquare.posts import selectors
 router = Router(tags=["feed"], auth=caller)
 
 
-@router.get("/feed", response={200: PostPage, **errors(400, *AUTHED)}, summary="Your feed")
+@router.get("/feed", response={200: FeedPage, **errors(400, *AUTHED)}, summary="Your feed")
 def feed(request: HttpRequest, cursor: pagination.Cursor = None,
          limit: pagination.Limit = pagination.DEFAULT_LIMIT) -> dict:
-    """The posts you may see, newest first: your neighborhood's, and those of touching
-    neighborhoods shared with nearby ones. Empty for accounts that are not verified
-    residents."""
+    """The posts you may see, newest first: your neighborhood's, those of touching
+    neighborhoods shared with nearby ones, and the agency posts sent to your neighborhood
+    (`"type": "agency"`, with the agency's verified badge). For agency staff: their own
+    agency's published posts. Empty for other accounts."""
     result = selectors.feed(request.auth, cursor=cursor, limit=limit)
-    return pagination.page([serializers.post(p) for p in result.items], result.next)
+    return pagination.page([agency_serializers.feed_item(p) if isinstance(p, AgencyPost)
+                            else serializers.post(p) for p in result.items], result.next)
 
 
 @router.get("/search", response={200: PostPage, **errors(400, *AUTHED)},

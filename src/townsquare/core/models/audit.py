@@ -25,12 +25,19 @@ class AuditLog(models.Model):
     target_type = models.CharField(max_length=80, blank=True)
     target_id = models.CharField(max_length=80, blank=True)
     data = models.JSONField(default=dict, blank=True)
+    # The agency an entry belongs to (its admins read and export these); null otherwise.
+    # A plain integer rather than a foreign key: core knows nothing of the agencies app,
+    # and an append-only log must outlive what it mentions.
+    agency_id = models.BigIntegerField(null=True, blank=True)
 
     objects = AuditLogQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["target_type", "target_id"])]
+        indexes = [
+            models.Index(fields=["target_type", "target_id"]),
+            models.Index(fields=["agency_id", "-created_at", "-id"], name="audit_agency_keyset"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_label} {self.action}"
