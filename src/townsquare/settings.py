@@ -69,11 +69,15 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_tasks",
     "django_tasks_db",
+    # Second factor (TOTP) for agency staff: web/views/agencies_auth.py.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "townsquare.core",
     "townsquare.places",
     "townsquare.accounts",
     "townsquare.posts",
     "townsquare.agencies",
+    "townsquare.notifications",
     "townsquare.api",
     "townsquare.web",
     "townsquare.demo",
@@ -86,6 +90,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",  # request.user.is_verified(): the second factor
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "townsquare.web.middleware.SecurityHeadersMiddleware",
@@ -174,6 +179,8 @@ if TESTING:
 LOGIN_URL = "web:login"
 LOGIN_REDIRECT_URL = "web:home"
 LOGOUT_REDIRECT_URL = "web:home"
+# The name authenticator apps show beside a staff member's TOTP code.
+OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "townsquare")
 
 # --- Email --------------------------------------------------------------------------------
 def _email_settings(url: str) -> dict[str, object]:
@@ -250,6 +257,23 @@ TOWNSQUARE_INVITATION_DAYS = int(os.environ.get("TOWNSQUARE_INVITATION_DAYS", "1
 # A task RUNNING longer than this is presumed lost with its worker and run again
 # (core/tasks_recovery.py; every task is idempotent).
 TOWNSQUARE_TASK_LEASE_SECONDS = int(os.environ.get("TOWNSQUARE_TASK_LEASE_SECONDS", "600"))
+# Notifications (docs/notifications.md): the delivery lease, retries and batch size.
+TOWNSQUARE_DELIVERY_LEASE_SECONDS = int(os.environ.get("TOWNSQUARE_DELIVERY_LEASE_SECONDS", "60"))
+TOWNSQUARE_DELIVERY_MAX_ATTEMPTS = int(os.environ.get("TOWNSQUARE_DELIVERY_MAX_ATTEMPTS", "8"))
+TOWNSQUARE_DELIVERY_BACKOFF_SECONDS = float(
+    os.environ.get("TOWNSQUARE_DELIVERY_BACKOFF_SECONDS", "30"))
+TOWNSQUARE_DELIVERY_BATCH = int(os.environ.get("TOWNSQUARE_DELIVERY_BATCH", "200"))
+# Web Push (VAPID). Without the env variables a key pair is generated once into the var dir.
+VAPID_PRIVATE_KEY = os.environ.get("VAPID_PRIVATE_KEY", "")
+VAPID_PUBLIC_KEY = os.environ.get("VAPID_PUBLIC_KEY", "")
+VAPID_SUBJECT = os.environ.get("VAPID_SUBJECT", "")
+# Push endpoints on loopback or private addresses: for tests and a local push service only
+# (workers POST to whatever URL a browser hands us).
+TOWNSQUARE_PUSH_ALLOW_LOCAL = env_bool("TOWNSQUARE_PUSH_ALLOW_LOCAL", TESTING or DEBUG)
+# The mailbox named in List-Unsubscribe besides the one-click URL; only if it is processed.
+TOWNSQUARE_UNSUBSCRIBE_MAILTO = os.environ.get("TOWNSQUARE_UNSUBSCRIBE_MAILTO", "")
+# Loops that `townsquare worker` runs beside the task queue, each in its own thread.
+TOWNSQUARE_WORKER_LOOPS = ["townsquare.notifications.delivery.DeliveryLoop"]
 # Rate limits: "count/seconds".
 TOWNSQUARE_RATE_LIMITS = {
     "post": os.environ.get("TOWNSQUARE_RATE_POST", "10/3600"),
@@ -259,4 +283,6 @@ TOWNSQUARE_RATE_LIMITS = {
     "signup": os.environ.get("TOWNSQUARE_RATE_SIGNUP", "20/3600"),
     "report": os.environ.get("TOWNSQUARE_RATE_REPORT", "30/3600"),
     "invite": os.environ.get("TOWNSQUARE_RATE_INVITE", "20/86400"),
+    # Second-factor (TOTP) codes typed by agency staff, per account.
+    "second_factor": os.environ.get("TOWNSQUARE_RATE_SECOND_FACTOR", "10/900"),
 }

@@ -116,6 +116,16 @@ def _thanked(world: World) -> None:
 NEW_AGENCY_POST = {"kind": "advisory", "title": "Heat advisory", "body": "Drink water.",
                    "neighborhoods": ["alder"]}
 
+
+def _push_subscription(world: Any, role: str) -> dict[str, Any]:
+    """A real browser's subscription (a P-256 key and an auth secret), one per role."""
+    from tests.notifications.sinks import FakeBrowser
+
+    browser = FakeBrowser()
+    return {"endpoint": f"https://push.example.net/send/{role}",
+            "keys": {"p256dh": browser.p256dh, "auth": browser.auth}}
+
+
 #   anonymous, unverified, resident_in, resident_out, admin, publisher, tips, other_staff, operator
 ROWS = [
     # --- public -----------------------------------------------------------------------------
@@ -196,6 +206,8 @@ ROWS = [
         body={"neighborhoods": ["alder"]}),
     Row("reach", "GET", f"{AGENCY}/posts/{{agency_post}}/reach",
         [401, 403, 403, 403, 200, 200, 200, 403, 200]),
+    Row("delivery report", "GET", f"{AGENCY}/posts/{{agency_post}}/delivery",
+        [401, 403, 403, 403, 200, 200, 200, 403, 200]),
     Row("upload image", "POST", f"{AGENCY}/posts/{{agency_post}}/images",
         [401, 403, 403, 403, 201, 201, 403, 403, 403], multipart=True),
     # --- agency posts, residents' side -------------------------------------------------------
@@ -217,6 +229,14 @@ ROWS = [
     Row("unthank agency", "DELETE", "/agency-posts/{agency_post}/thanks",
         [401, 404, 200, 404, 404, 404, 404, 404, 404], setup=_thanked),
     Row("inbox", "GET", "/inbox", [401] + [200] * 8),
+    # --- notifications: every account has its own settings and browsers ------------------------
+    Row("notification settings", "GET", "/me/notifications", [401] + [200] * 8),
+    Row("change notification settings", "PUT", "/me/notifications", [401] + [200] * 8,
+        body={"channels": {"email": True}}),
+    Row("subscribe push", "POST", "/push/subscriptions", [401] + [201] * 8,
+        body=_push_subscription),
+    Row("unsubscribe push", "DELETE", "/push/subscriptions", [401] + [404] * 8,
+        body={"endpoint": "https://push.example.net/send/nobody"}),
     Row("inbox read", "POST", "/inbox/{agency_post}/read",
         [401, 404, 200, 404, 200, 200, 200, 404, 404]),
 ]

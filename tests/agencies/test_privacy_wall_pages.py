@@ -3,6 +3,8 @@ signed in with the browser session, see no resident post, reply, member or addre
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.test import Client
 
@@ -58,7 +60,9 @@ def test_the_feed_page_shows_an_agency_post_with_its_badge(scene):
     assert "Verified agency" in text
     agency_post = scene["agency_post"]
     assert f'id="agency-post-{agency_post.pk}-title"' in text
-    # Its card links nowhere (not to the resident post page that has the same number).
+    # Its card links to the agency post's own page only (never to the resident post page
+    # that has the same number).
     card = text[text.index(f'aria-labelledby="agency-post-{agency_post.pk}-title"'):]
     card = card[:card.index("</article>")]
-    assert "Testville Police" in card and "href" not in card
+    assert "Testville Police" in card
+    assert re.findall(r'href="([^"]+)"', card) == [f"/agency-posts/{agency_post.pk}/"]

@@ -73,6 +73,15 @@ def _report(world: World) -> None:
                                                  reason="spam")
 
 
+def _push_subscription(world: Any, role: str) -> dict[str, Any]:
+    """A real browser's subscription (a P-256 key and an auth secret), one per role."""
+    from tests.notifications.sinks import FakeBrowser
+
+    browser = FakeBrowser()
+    return {"endpoint": f"https://push.example.net/send/{role}",
+            "keys": {"p256dh": browser.p256dh, "auth": browser.auth}}
+
+
 #       anonymous, unverified, neighbor, nearby,     stranger, lead, operator, author
 ROWS = [
     # --- public ---------------------------------------------------------------------------
@@ -96,6 +105,14 @@ ROWS = [
         body={"email": "friend@example.org"}),
     Row("accept invitation", "POST", "/invitations/accept",
         [401, 400, 400, 400, 400, 400, 403, 400], body={"token": "inv_unknown"}),
+    # Notification settings and push subscriptions: every account has its own.
+    Row("notification settings", "GET", "/me/notifications", [401] + [200] * 7),
+    Row("change notification settings", "PUT", "/me/notifications", [401] + [200] * 7,
+        body={"channels": {"email": True}}),
+    Row("subscribe push", "POST", "/push/subscriptions", [401] + [201] * 7,
+        body=_push_subscription),
+    Row("unsubscribe push", "DELETE", "/push/subscriptions", [401] + [404] * 7,
+        body={"endpoint": "https://push.example.net/send/nobody"}),
     # --- reading many posts ---------------------------------------------------------------
     Row("feed", "GET", "/feed", [401, 200, 200, 200, 200, 200, 200, 200]),
     Row("search", "GET", "/search?q=parcel", [401, 200, 200, 200, 200, 200, 200, 200]),

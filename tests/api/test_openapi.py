@@ -40,6 +40,7 @@ EXPECTED = {
     "/api/v1/agencies/{agency}/posts/{id}": {"get", "patch"},
     "/api/v1/agencies/{agency}/posts/{id}/images": {"post"},
     "/api/v1/agencies/{agency}/posts/{id}/reach": {"get"},
+    "/api/v1/agencies/{agency}/posts/{id}/delivery": {"get"},
     "/api/v1/agencies/{agency}/posts/{id}/withdraw": {"post"},
     "/api/v1/agencies/{agency}/staff": {"get", "post"},
     "/api/v1/agencies/{agency}/staff/{id}": {"patch", "delete"},
@@ -51,6 +52,8 @@ EXPECTED = {
     "/api/v1/agency-posts/{id}/thanks": {"post", "delete"},
     "/api/v1/inbox": {"get"},
     "/api/v1/inbox/{id}/read": {"post"},
+    "/api/v1/me/notifications": {"get", "put"},
+    "/api/v1/push/subscriptions": {"post", "delete"},
 }
 PUBLIC = {"/api/v1/cities/{city}/neighborhoods", "/api/v1/locate", "/api/v1/residents",
           "/api/v1/auth/token", "/api/v1/neighborhoods/{city}/{slug}",

@@ -12,7 +12,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
 from townsquare.agencies import exports, targeting
@@ -56,6 +56,60 @@ def jurisdiction_slugs(agency: Agency) -> list[str]:
         return list(Neighborhood.objects.filter(city_id=agency.city_id)
                     .order_by("name").values_list("slug", flat=True))
     return list(agency.jurisdiction.order_by("name").values_list("slug", flat=True))
+
+
+def jurisdiction_neighborhoods(agency: Agency) -> list[Neighborhood]:
+    """The neighborhoods the agency may reach, by name (names, slugs and outlines are
+    public: the neighborhood pages show them)."""
+    qs = (Neighborhood.objects.filter(city_id=agency.city_id) if agency.all_neighborhoods
+          else agency.jurisdiction.all())
+    return list(qs.select_related("city").order_by("name"))
+
+
+@dataclass(frozen=True)
+class Checklist:
+    """A new agency's first steps, read from what it has done (nothing is ticked by hand)."""
+
+    missing_profile: list[str]
+    staff_count: int
+    published_count: int
+    practice_count: int
+
+    @property
+    def profile_complete(self) -> bool:
+        return not self.missing_profile
+
+    @property
+    def has_other_staff(self) -> bool:
+        return self.staff_count >= 2
+
+    @property
+    def has_published(self) -> bool:
+        return self.published_count > 0
+
+    @property
+    def done(self) -> bool:
+        return self.profile_complete and self.has_other_staff and self.has_published
+
+
+def onboarding_checklist(user: Any, agency: Agency) -> Checklist:
+    """Profile complete, at least one other staff member, a first (non-practice) post that
+    went out. Counts only: no names of staff for roles that do not manage them."""
+    require_internal(user, agency)
+    missing = [label for label, value in (("the official website", agency.website),
+                                          ("the staff email domain", agency.email_domain))
+               if not value]
+    if not agency.all_neighborhoods and not agency.jurisdiction.exists():
+        missing.append("the jurisdiction")
+    posts = AgencyPost.objects.filter(agency=agency)
+    went_out = posts.filter(practice=False, publish_at__lte=timezone.now()).filter(
+        Q(withdrawn_at__isnull=True) | Q(withdrawn_at__gte=F("publish_at")))
+    return Checklist(
+        missing_profile=missing,
+        staff_count=AgencyStaff.objects.filter(agency=agency, active=True).count(),
+        published_count=went_out.count(),
+        practice_count=posts.filter(practice=True).count(),
+    )
 
 
 def applications(user: Any, *, status: str = Agency.Status.PENDING) -> list[Agency]:
@@ -250,6 +304,25 @@ def _read_ids(user: Any, post_ids: list[int]) -> set[int]:
                .values_list("agency_post_id", flat=True))
 
 
+def unread_count(user: Any, *, cap: int = 99) -> int:
+    """How many posts of the caller's inbox they have not opened, counted up to `cap + 1`
+    (the header shows "99+"): one query, whatever the size of the inbox."""
+    now = timezone.now()
+    read = InboxRead.objects.filter(user=user).values("agency_post_id")
+    resident = policy.verified_resident_of(user)
+    if resident is not None:
+        rows = FeedItem.objects.filter(
+            neighborhood_id=resident.neighborhood_id, agency_post__isnull=False,
+            created_at__lte=now).filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
+        return rows.exclude(agency_post_id__in=read)[:cap + 1].count()
+    staff = policy.agency_staff_of(user)
+    if staff is None:
+        return 0
+    posts = (AgencyPost.objects.filter(agency_id=staff.agency_id, publish_at__lte=now)
+             .exclude(status=AgencyPost.Status.WITHDRAWN))
+    return posts.exclude(pk__in=read)[:cap + 1].count()
+
+
 def inbox_post(user: Any, post_id: int) -> AgencyPost:
     """A post that is in the caller's inbox; NotFound otherwise (operators have none)."""
     post = AgencyPost.objects.select_related(*_POST_RELATED).filter(pk=post_id).first()
@@ -296,6 +369,17 @@ def reach(user: Any, post: AgencyPost) -> tuple[dict[str, int], list[Neighborhoo
     totals = {"audience_size": post.audience_size, "seen": sum(r.seen for r in per),
               "replies": sum(r.replies for r in per), "thanks": sum(r.thanks for r in per)}
     return totals, per
+
+
+def seen_counts(user: Any, agency: Agency, posts: list[AgencyPost]) -> dict[int, int]:
+    """Residents who have seen each post (its reach's "seen" total), in one grouped query."""
+    require_internal(user, agency)
+    found = {p.pk: 0 for p in posts}
+    rows = (InboxRead.objects.filter(agency_post__in=posts, neighborhood__isnull=False)
+            .values_list("agency_post_id").annotate(n=Count("pk")))
+    for post_id, n in rows:
+        found[post_id] = n
+    return found
 
 
 def audience_preview(user: Any, agency: Agency, *, neighborhoods: object = None,

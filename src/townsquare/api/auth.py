@@ -19,7 +19,7 @@ from ninja.utils import check_csrf
 
 from townsquare.accounts.actions import authenticate_token, issue_token
 from townsquare.accounts.validation import clean_text
-from townsquare.core import ratelimit
+from townsquare.core import policy, ratelimit
 from townsquare.core.errors import Forbidden, NotAuthenticated
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
@@ -41,6 +41,8 @@ class BrowserSession(APIKeyCookie):
         user = getattr(request, "user", None)
         if user is None or not user.is_authenticated:
             return None
+        if policy.needs_second_factor(user) and not _second_factor_verified(user):
+            return None  # agency staff: a password-only session is not signed in yet
         if request.method not in SAFE_METHODS and check_csrf(request) is not None:
             raise Forbidden("CSRF check failed: send the X-CSRFToken header with the session.")
         return user
@@ -50,6 +52,12 @@ class BrowserSession(APIKeyCookie):
 
     def authenticate(self, request: HttpRequest, key: str | None) -> Any:
         return self(request)
+
+
+def _second_factor_verified(user: Any) -> bool:
+    # django-otp's OTPMiddleware installs is_verified() on the session's user.
+    is_verified = getattr(user, "is_verified", None)
+    return bool(is_verified is not None and is_verified())
 
 
 # The operations that need a caller use this; the others are open to anyone.

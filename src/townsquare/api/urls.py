@@ -16,6 +16,7 @@ from townsquare.api.routers import (
     auth,
     feed,
     moderation,
+    notifications,
     places,
     posts,
     residents,
@@ -76,3 +77,4 @@ api.add_router("", feed.router)
 api.add_router("", agencies.router)
 api.add_router("", agency_publishing.router)
 api.add_router("", agency_posts.router)
+api.add_router("", notifications.router)

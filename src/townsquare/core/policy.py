@@ -220,6 +220,13 @@ def agency_role(user: Any, agency: Agency | int) -> str | None:
     return staff.role if staff is not None and staff.agency_id == agency_id else None
 
 
+def needs_second_factor(user: Any) -> bool:
+    """Agency staff act for a public agency: their pages (and the API through the browser
+    session) need a second factor (TOTP) on top of the password. Residents and operators
+    sign in with the password alone."""
+    return agency_staff_of(user) is not None
+
+
 def can_view_agency_internal(user: Any, agency: Agency) -> bool:
     """The agency's own lists: all its posts (scheduled, practice, withdrawn), reach."""
     return is_operator(user) or agency_role(user, agency) is not None

@@ -1,7 +1,19 @@
 from django.contrib.auth.views import LogoutView
 from django.urls import path
 
-from townsquare.web.views import accounts, home, moderation, operator, posts
+from townsquare.web.views import (
+    accounts,
+    agencies_auth,
+    agencies_dashboard,
+    agencies_onboarding,
+    agencies_posts,
+    agencies_residents,
+    home,
+    moderation,
+    notifications,
+    operator,
+    posts,
+)
 
 app_name = "web"
 
@@ -43,4 +55,45 @@ urlpatterns = [
     path("operator/postcards/<int:batch_id>.pdf", operator.postcard_pdf,
          name="operator_postcard_pdf"),
     path("operator/leads/", operator.leads, name="operator_leads"),
+    # Agencies: joining, staff sign-in (password link, second factor), the agency's pages
+    path("agencies/apply/", agencies_onboarding.apply, name="agency_apply"),
+    path("agencies/apply/sent/", agencies_onboarding.applied, name="agency_applied"),
+    path("operator/agencies/", agencies_onboarding.applications, name="operator_agencies"),
+    path("operator/agencies/<int:agency_id>/review/", agencies_onboarding.review,
+         name="operator_agency_review"),
+    path("accounts/set-password/<uidb64>/<token>/", agencies_auth.SetPasswordView.as_view(),
+         name="set_password"),
+    path("accounts/two-factor/setup/", agencies_auth.totp_setup, name="totp_setup"),
+    path("accounts/two-factor/", agencies_auth.totp_verify, name="totp_verify"),
+    path("agency/", agencies_dashboard.home, name="agency_home"),
+    path("agency/<slug:slug>/", agencies_dashboard.dashboard, name="agency_dashboard"),
+    path("agency/<slug:slug>/staff/", agencies_dashboard.staff, name="agency_staff"),
+    path("agency/<slug:slug>/audit/", agencies_dashboard.audit, name="agency_audit"),
+    path("agency/<slug:slug>/audit.csv", agencies_dashboard.audit_csv, name="agency_audit_csv"),
+    path("agency/<slug:slug>/exports/", agencies_dashboard.exports_page, name="agency_exports"),
+    path("agency/<slug:slug>/posts/new/", agencies_posts.compose, name="agency_compose"),
+    path("agency/<slug:slug>/audience/", agencies_posts.audience, name="agency_audience"),
+    path("agency/<slug:slug>/posts/<int:post_id>/", agencies_posts.staff_post,
+         name="agency_staff_post"),
+    path("agency/<slug:slug>/posts/<int:post_id>/edit/", agencies_posts.edit,
+         name="agency_post_edit"),
+    path("agency/<slug:slug>/posts/<int:post_id>/withdraw/", agencies_posts.withdraw,
+         name="agency_post_withdraw"),
+    path("agency/<slug:slug>/posts/<int:post_id>/replies/<int:reply_id>/hide/",
+         agencies_posts.hide_reply, name="agency_reply_hide"),
+    # Agency posts as residents meet them
+    path("inbox/", agencies_residents.inbox, name="inbox"),
+    path("agency-posts/<int:post_id>/", agencies_residents.post_detail, name="agency_post"),
+    path("agency-posts/<int:post_id>/replies/", agencies_residents.reply,
+         name="agency_post_reply"),
+    path("agency-posts/<int:post_id>/replies/<int:reply_id>/delete/",
+         agencies_residents.delete_reply, name="agency_reply_delete"),
+    path("agency-posts/<int:post_id>/thank/", agencies_residents.thank,
+         name="agency_post_thank"),
+    # Notifications (docs/notifications.md)
+    path("settings/notifications/", notifications.notification_settings,
+         name="notification_settings"),
+    path("u/<str:token>/", notifications.unsubscribe, name="unsubscribe"),
+    path("sw.js", notifications.service_worker, name="service_worker"),
+    path("events/inbox", notifications.inbox_events, name="inbox_events"),
 ]

@@ -44,18 +44,37 @@ def apply_for_agency(
     return agency
 
 
-def approve_agency(actor: Any, agency: Agency, *, note: str = "") -> Agency:
-    """An operator approves an application: the agency is verified from now on."""
+def approve_agency(actor: Any, agency: Agency, *, note: str = "",
+                   all_neighborhoods: bool = False,
+                   neighborhoods: list[str] | None = None) -> Agency:
+    """An operator approves an application: the agency is verified from now on.
+
+    With `all_neighborhoods` or `neighborhoods` (slugs of its city), its jurisdiction is
+    set in the same step; without either it is left as it is.
+    """
     if not policy.can_review_agencies(actor):
         raise Forbidden("Only operators review agency applications.")
+    chosen: list[Neighborhood] | None = None
+    if all_neighborhoods and neighborhoods is not None:
+        raise Invalid("Give the jurisdiction: all neighborhoods, or a list of them.", {
+            "neighborhoods": ["Choose all neighborhoods, or name at least one."]})
+    if all_neighborhoods:
+        chosen = []
+    elif neighborhoods is not None:
+        chosen = _jurisdiction(agency.city, neighborhoods)
+    scope = {} if chosen is None else {"all_neighborhoods": all_neighborhoods}
     with transaction.atomic(durable=True):
         now = timezone.now()
         updated = Agency.objects.filter(pk=agency.pk, status=Agency.Status.PENDING).update(
             status=Agency.Status.APPROVED, verified_at=now, reviewed_by=actor,
-            review_note=note[:500])
+            review_note=note[:500], **scope)
         if not updated:
             raise Conflict("This application has already been reviewed.")
-        audit.record(actor, "agencies.approve", agency, agency=agency, note=note[:500])
+        if chosen is not None:
+            agency.jurisdiction.set(chosen)
+            scope["neighborhoods"] = [n.slug for n in chosen]
+        audit.record(actor, "agencies.approve", agency, agency=agency, note=note[:500],
+                     **scope)
     agency.refresh_from_db()
     return agency
 

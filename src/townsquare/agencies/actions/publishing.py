@@ -27,6 +27,7 @@ from townsquare.agencies.actions.content import (
 from townsquare.agencies.models import Agency, AgencyPost, AgencyPostTarget
 from townsquare.core import audit, policy
 from townsquare.core.errors import Conflict, Forbidden, Invalid, NotFound
+from townsquare.notifications import actions as notifications
 from townsquare.posts.models import FeedItem
 
 IDEMPOTENCY_WINDOW = dt.timedelta(hours=24)
@@ -107,6 +108,8 @@ def _write(user: Any, agency: Agency, content: dict[str, Any], targets: targetin
                  publish_at=start.isoformat())
     if scheduled:
         _enqueue_publication(post)
+    # Email and push go out from the worker (docs/notifications.md): one job after commit.
+    notifications.agency_post_published(post)
     return post
 
 
@@ -159,6 +162,7 @@ def update_agency_post(user: Any, post: AgencyPost, **changes: Any) -> AgencyPos
         audit.record(user, "agencies.post_edited", post, agency=post.agency, fields=changed)
         if "publish_at" in changed:
             _enqueue_publication(post)
+            notifications.agency_post_published(post)  # the fan-out follows the new time
     return post
 
 

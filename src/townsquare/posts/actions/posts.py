@@ -8,6 +8,7 @@ from django.utils import timezone
 from townsquare.accounts.validation import clean_text
 from townsquare.core import audit, policy, ratelimit
 from townsquare.core.errors import Forbidden, Invalid, NotFound
+from townsquare.notifications import actions as notifications
 from townsquare.posts import profiling
 from townsquare.posts.models import Category, FeedItem, Post
 
@@ -62,6 +63,7 @@ def create_post(
             neighborhood_id=post.neighborhood_id, created_at=post.created_at,
             share_nearby=post.share_nearby, post=post,
         )
+        notifications.neighborhood_post_created(post)  # neighbors who asked to hear of it
     return post
 
 

@@ -9,6 +9,7 @@ from django.utils import timezone
 from townsquare.accounts.validation import clean_text
 from townsquare.core import audit, policy, ratelimit
 from townsquare.core.errors import Forbidden, NotFound
+from townsquare.notifications import actions as notifications
 from townsquare.posts.models import Post, Reply
 
 
@@ -23,6 +24,7 @@ def create_reply(user: Any, post: Post, *, body: object) -> Reply:
     with transaction.atomic(durable=True):
         reply = Reply.objects.create(post=post, author=resident, body=text)
         Post.objects.filter(pk=post.pk).update(reply_count=F("reply_count") + 1)
+        notifications.reply_created(reply)  # the author hears of it, by their settings
     return reply
 
 

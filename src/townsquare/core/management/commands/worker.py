@@ -3,7 +3,10 @@
 It is django-tasks-db's `db_worker` with townsquare's defaults (every queue, no autoreload,
 a readable worker id) plus the task lease of core/tasks_recovery.py: on start, and then
 every few minutes, tasks left RUNNING by a worker that died are handed back to the queue.
-See docs/operations.md.
+Beside the task queue it runs the loops named in TOWNSQUARE_WORKER_LOOPS, each in its own
+thread (the notification delivery engine: docs/notifications.md); with `--batch` it runs
+them until they have nothing left to do, after the queue is empty.
+See docs/operations.md and docs/adr/0001-background-work-and-delivery.md.
 """
 
 from __future__ import annotations
@@ -17,8 +20,10 @@ import threading
 import time
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import CommandError
 from django.db import connections
+from django.utils.module_loading import import_string
 from django_tasks_db.management.commands.db_worker import Command as DbWorkerCommand
 
 from townsquare.core import tasks_recovery
@@ -30,6 +35,8 @@ logger = logging.getLogger("townsquare.worker")
 MAX_RECOVERY_PERIOD = 60.0
 # How often a worker started by `townsquare serve` checks that `serve` is still there.
 PARENT_CHECK_SECONDS = 1.0
+# Time a loop gets to finish and record its current batch when the worker stops.
+LOOP_STOP_SECONDS = 15.0
 
 
 def default_worker_id() -> str:
@@ -100,12 +107,24 @@ class Command(DbWorkerCommand):
         self.configure_logging(options["verbosity"])
         tasks_recovery.requeue_expired(lease)
         keeper = None
+        loops = [import_string(path)(worker_id=f"{options['worker_id']}-{index}")
+                 for index, path in enumerate(settings.TOWNSQUARE_WORKER_LOOPS)]
         if not options["batch"]:
             # A batch run lasts as long as the queue; the start-up recovery is enough.
             keeper = LeaseKeeper(lease, parent_pid)
             keeper.start()
+            for loop in loops:
+                loop.start()
         try:
             super().handle(*args, **options)
+            if options["batch"]:
+                for loop in loops:
+                    loop.run_until_idle()
         finally:
             if keeper is not None:
                 keeper.stop()
+            for loop in loops:
+                loop.stop()
+            for loop in loops:
+                if loop.ident is not None:
+                    loop.join(LOOP_STOP_SECONDS)

@@ -1,0 +1,30 @@
+"""Every write about notifications goes through these functions (API, pages, admin, the
+delivery engine, commands)."""
+
+from townsquare.notifications.actions.preferences import (
+    retire_email_address,
+    unsubscribe,
+    update_preferences,
+)
+from townsquare.notifications.actions.push import (
+    retire_subscription,
+    subscribe_push,
+    unsubscribe_push,
+)
+from townsquare.notifications.actions.sources import (
+    agency_post_published,
+    neighborhood_post_created,
+    reply_created,
+)
+
+__all__ = [
+    "agency_post_published",
+    "neighborhood_post_created",
+    "reply_created",
+    "retire_email_address",
+    "retire_subscription",
+    "subscribe_push",
+    "unsubscribe",
+    "unsubscribe_push",
+    "update_preferences",
+]

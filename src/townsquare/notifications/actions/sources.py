@@ -1,0 +1,37 @@
+"""Hooks the owning apps call when something worth telling happens. Each only schedules the
+fan-out job after the caller's transaction commits (nothing is sent from a request, and a
+rolled-back action sends nothing), so publishing stays constant-time in residents."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+
+from townsquare.notifications import tasks
+
+
+def _supports_defer(job: Any) -> bool:
+    return bool(job.get_backend().supports_defer)
+
+
+def agency_post_published(post: Any) -> None:
+    """A post was published or scheduled (or its time moved): fan out at its time."""
+    job = tasks.fan_out_agency_post
+    publish_at = post.publish_at
+
+    def enqueue() -> None:
+        if _supports_defer(job):
+            job.using(run_after=publish_at).enqueue(post_id=post.pk)
+        else:
+            job.enqueue(post_id=post.pk)  # the immediate backend: it checks the time itself
+
+    transaction.on_commit(enqueue)
+
+
+def reply_created(reply: Any) -> None:
+    transaction.on_commit(lambda: tasks.fan_out_reply.enqueue(reply_id=reply.pk))
+
+
+def neighborhood_post_created(post: Any) -> None:
+    transaction.on_commit(lambda: tasks.fan_out_neighborhood_post.enqueue(post_id=post.pk))

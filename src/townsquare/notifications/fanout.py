@@ -1,0 +1,132 @@
+"""Fan-out: from one source to its delivery rows, in set-based SQL.
+
+One `INSERT ... SELECT` per (neighborhood, channel) over the verified residents there,
+joined with their preferences (COALESCE to the defaults: most residents have no row) and,
+for push, with their live browser subscriptions. `ON CONFLICT DO NOTHING` on the delivery
+keys makes a second run write nothing, so the job is safe to run again after a crash. Each
+neighborhood is its own short transaction: a city-wide alert never holds one long lock.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import connection, transaction
+
+from townsquare.accounts.models import Resident, User
+from townsquare.agencies.models import AgencyPost, AgencyStaff
+from townsquare.notifications import kinds
+from townsquare.notifications.models import Delivery, NotificationPreference, PushSubscription
+
+_INSERT_COLUMNS = ("kind", "priority", "agency_post_id", "reply_id", "post_id", "recipient_id",
+                   "channel", "subscription_id", "state", "attempts", "next_attempt_at",
+                   "leased_by", "last_error", "message_id", "queued_at")
+
+
+def _db(value: dt.datetime) -> Any:
+    return connection.ops.adapt_datetimefield_value(value)
+
+
+def _wanted(channel: str, kind: str) -> str:
+    """SQL: the preference allows `kind` on `channel` (p = the preference row, maybe NULL)."""
+    switch = f"COALESCE(p.{channel}_enabled, {_bool(kinds.DEFAULTS[f'{channel}_enabled'])})"
+    field = kinds.field_for(channel, kind)
+    if field is None:
+        return switch
+    return f"{switch} AND COALESCE(p.{field}, {_bool(kinds.DEFAULTS[field])})"
+
+
+def _bool(value: bool) -> str:
+    # TRUE/FALSE: PostgreSQL needs booleans here; SQLite reads them as 1/0 (3.23+).
+    return "TRUE" if value else "FALSE"
+
+
+def _insert(channel: str, kind: str, source: dict[str, int | None], recipients_sql: str,
+            params: list[Any], *, start: dt.datetime, now: dt.datetime,
+            extra_where: str = "") -> int:
+    """INSERT ... SELECT delivery rows for `recipients_sql` (a FROM clause naming the
+    recipient's user id `uid`); returns how many rows were written."""
+    table = Delivery._meta.db_table
+    preferences = NotificationPreference._meta.db_table
+    push = channel == kinds.PUSH
+    join_push = (f" JOIN {PushSubscription._meta.db_table} s ON s.user_id = uid "
+                 "AND s.retired_at IS NULL") if push else ""
+    values = [kind, kinds.PRIORITY[kind], source.get("agency_post"), source.get("reply"),
+              source.get("post")]
+    select = (f"SELECT %s, %s, %s, %s, %s, uid, %s, {'s.id' if push else 'NULL'}, 'queued', 0, "
+              "%s, '', '', '', %s")
+    sql = (f"INSERT INTO {table} ({', '.join(_INSERT_COLUMNS)}) {select} "  # noqa: S608
+           f"FROM ({recipients_sql}) r{join_push} "
+           f"LEFT JOIN {preferences} p ON p.user_id = uid "
+           f"WHERE {_wanted(channel, kind)}{extra_where} ON CONFLICT DO NOTHING")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*values, channel, _db(start), _db(now), *params])
+        return max(cursor.rowcount, 0)
+
+
+def _residents_of(neighborhood_id: int, exclude_user: int | None = None) -> tuple[str, list]:
+    residents, users = Resident._meta.db_table, User._meta.db_table
+    sql = (f"SELECT x.user_id AS uid FROM {residents} x JOIN {users} u ON u.id = x.user_id "  # noqa: S608
+           "WHERE x.neighborhood_id = %s AND x.verified_at IS NOT NULL AND u.is_active")
+    params: list[Any] = [neighborhood_id]
+    if exclude_user is not None:
+        sql += " AND x.user_id <> %s"
+        params.append(exclude_user)
+    return sql, params
+
+
+def _staff_of(agency_id: int) -> tuple[str, list]:
+    staff, users = AgencyStaff._meta.db_table, User._meta.db_table
+    return (f"SELECT x.user_id AS uid FROM {staff} x JOIN {users} u ON u.id = x.user_id "  # noqa: S608
+            "WHERE x.agency_id = %s AND x.active AND u.is_active", [agency_id])
+
+
+def agency_post(post: AgencyPost, neighborhood_ids: list[int], *, now: dt.datetime) -> int:
+    """Delivery rows of an agency post: the verified residents of each targeted
+    neighborhood (the agency's own staff for a practice post), email and push."""
+    kind = kinds.agency_kind(post.kind)
+    source = {"agency_post": post.pk}
+    start = max(post.publish_at, now)
+    written = 0
+    if post.practice:
+        groups = [_staff_of(post.agency_id)]
+    else:
+        groups = [_residents_of(n) for n in neighborhood_ids]
+    for recipients, params in groups:
+        with transaction.atomic():
+            for channel in kinds.SENDING_CHANNELS:
+                written += _insert(channel, kind, source, recipients, params, start=start,
+                                   now=now)
+    return written
+
+
+def reply(reply_id: int, post_author_user_id: int, replier_user_id: int, *,
+          now: dt.datetime) -> int:
+    """Delivery rows telling a post's author about a reply (not their own)."""
+    if post_author_user_id == replier_user_id:
+        return 0
+    users = User._meta.db_table
+    recipients = f"SELECT id AS uid FROM {users} WHERE id = %s AND is_active"  # noqa: S608
+    written = 0
+    with transaction.atomic():
+        for channel in kinds.SENDING_CHANNELS:
+            written += _insert(channel, kinds.REPLY_TO_ME, {"reply": reply_id}, recipients,
+                               [post_author_user_id], start=now, now=now)
+    return written
+
+
+def neighborhood_post(post_id: int, neighborhood_id: int, author_user_id: int, *,
+                      now: dt.datetime) -> int:
+    """Delivery rows of a resident's post for the neighbors who want each one: push, and
+    email unless they chose the daily digest (which collects them instead)."""
+    recipients, params = _residents_of(neighborhood_id, exclude_user=author_user_id)
+    written = 0
+    with transaction.atomic():
+        for channel in kinds.SENDING_CHANNELS:
+            digest = (f" AND NOT COALESCE(p.neighborhood_digest, "
+                      f"{_bool(kinds.DEFAULTS['neighborhood_digest'])})"
+                      if channel == kinds.EMAIL else "")
+            written += _insert(channel, kinds.NEIGHBORHOOD_POST, {"post": post_id},
+                               recipients, params, start=now, now=now, extra_where=digest)
+    return written

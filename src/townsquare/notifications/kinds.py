@@ -1,0 +1,65 @@
+"""What a resident can be told about (kinds), where (channels), and the defaults.
+
+Not every kind goes to every channel: the inbox holds agency posts only (issue 3's
+computed inbox), and neighborhood posts by email may come as one daily digest. Urgent
+alerts have no switch of their own: they go out on every channel that is on, ignoring
+quiet hours and digests. The one way to stop them is turning the channel itself off.
+"""
+
+from __future__ import annotations
+
+URGENT_ALERT = "urgent_alert"
+AGENCY_POST = "agency_post"
+REPLY_TO_ME = "reply_to_me"
+NEIGHBORHOOD_POST = "neighborhood_post"
+KINDS = (URGENT_ALERT, AGENCY_POST, REPLY_TO_ME, NEIGHBORHOOD_POST)
+KIND_LABELS = {
+    URGENT_ALERT: "Urgent alerts from public agencies",
+    AGENCY_POST: "Other posts from public agencies",
+    REPLY_TO_ME: "Replies to my posts",
+    NEIGHBORHOOD_POST: "New posts in my neighborhood",
+}
+
+INBOX, EMAIL, PUSH = "inbox", "email", "push"
+CHANNELS = (INBOX, EMAIL, PUSH)
+# The channels that write delivery rows (the inbox is computed: nothing to send).
+SENDING_CHANNELS = (EMAIL, PUSH)
+
+# Which kinds each channel carries. Urgent alerts are always carried while the channel is on.
+CHANNEL_KINDS: dict[str, tuple[str, ...]] = {
+    INBOX: (URGENT_ALERT, AGENCY_POST),
+    EMAIL: (URGENT_ALERT, AGENCY_POST, REPLY_TO_ME, NEIGHBORHOOD_POST),
+    PUSH: (URGENT_ALERT, AGENCY_POST, REPLY_TO_ME, NEIGHBORHOOD_POST),
+}
+
+# Defaults for a resident who never opened the settings (and the model's field defaults):
+# urgent alerts and agency posts in the inbox and by email; push too, once a browser is
+# subscribed (push goes only to subscribed browsers, so "on" costs nothing before that).
+DEFAULTS: dict[str, bool] = {
+    "email_enabled": True,
+    "push_enabled": True,
+    "email_agency_post": True,
+    "email_reply_to_me": False,
+    "email_neighborhood_post": False,
+    "push_agency_post": True,
+    "push_reply_to_me": False,
+    "push_neighborhood_post": False,
+    "neighborhood_digest": False,
+}
+
+# Lower runs first when workers claim work.
+PRIORITY = {URGENT_ALERT: 0, REPLY_TO_ME: 1, AGENCY_POST: 2, NEIGHBORHOOD_POST: 3}
+
+
+def field_for(channel: str, kind: str) -> str | None:
+    """The preference field that switches `kind` on `channel`; None for urgent alerts
+    (no switch but the channel's), for the inbox (always on: it is the record of what
+    agencies sent) and for pairs the channel does not carry."""
+    if kind == URGENT_ALERT or channel == INBOX or kind not in CHANNEL_KINDS[channel]:
+        return None
+    return f"{channel}_{kind}"
+
+
+def agency_kind(post_kind: str) -> str:
+    """An agency post of kind `alert` is an urgent alert; every other kind is a post."""
+    return URGENT_ALERT if post_kind == "alert" else AGENCY_POST

@@ -1,0 +1,5 @@
+from townsquare.notifications.models.deliveries import Delivery
+from townsquare.notifications.models.preferences import NotificationPreference
+from townsquare.notifications.models.push import PushSubscription
+
+__all__ = ["Delivery", "NotificationPreference", "PushSubscription"]

@@ -1,0 +1,136 @@
+"""Reads about notifications: an account's settings, and an agency post's delivery report."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, Max, Min, Q
+
+from townsquare.agencies import selectors as agencies
+from townsquare.agencies.models import AgencyPost
+from townsquare.core import policy
+from townsquare.core.errors import Forbidden
+from townsquare.notifications import kinds
+from townsquare.notifications.models import Delivery, NotificationPreference, PushSubscription
+from townsquare.notifications.sources import preference_of
+
+
+@dataclass
+class Settings:
+    preference: NotificationPreference
+    push_subscriptions: int
+    city_time_zone: str
+
+
+def settings_of(user: Any) -> Settings:
+    """The caller's settings (the defaults if they never changed any)."""
+    if not getattr(user, "is_authenticated", False):
+        raise Forbidden("Sign in to see your notification settings.")
+    preference = preference_of(user)
+    resident = policy.resident_of(user)
+    from django.conf import settings
+
+    zone = resident.neighborhood.city.time_zone if resident else settings.TIME_ZONE
+    count = PushSubscription.objects.filter(user=user, retired_at__isnull=True).count()
+    return Settings(preference, count, zone)
+
+
+@dataclass
+class ChannelReport:
+    channel: str
+    total: int = 0
+    queued: int = 0
+    sending: int = 0
+    retrying: int = 0
+    sent: int = 0
+    delivered: int = 0
+    failed: int = 0
+    given_up: int = 0
+    skipped: int = 0
+    opened: int | None = None
+    first_delivery_seconds: float | None = None
+    last_delivery_seconds: float | None = None
+    errors: list[tuple[str, int]] = field(default_factory=list)
+
+
+@dataclass
+class DeliveryReport:
+    post: AgencyPost
+    audience_size: int
+    channels: list[ChannelReport]
+
+
+def _seconds(start: dt.datetime, end: dt.datetime | None) -> float | None:
+    return None if end is None else round(max(0.0, (end - start).total_seconds()), 3)
+
+
+def delivery_report(user: Any, post: AgencyPost) -> DeliveryReport:
+    """Counts per channel and state, opened, and the time from publishing to the first and
+    last delivery. A handful of grouped queries, whatever the audience. Counts only: never
+    who (the privacy wall)."""
+    if not policy.can_view_agency_internal(user, post.agency):
+        raise Forbidden("Only the agency's staff can see this.")
+    totals, _per_neighborhood = agencies.reach(user, post)
+    inbox = ChannelReport(kinds.INBOX, total=post.audience_size,
+                          delivered=post.audience_size if post.is_live() else 0,
+                          opened=totals["seen"], first_delivery_seconds=0.0,
+                          last_delivery_seconds=0.0)
+    reports = {c: ChannelReport(c) for c in kinds.SENDING_CHANNELS}
+    rows = (Delivery.objects.filter(agency_post=post)
+            .values("channel", "state")
+            .annotate(n=Count("pk"), retrying=Count("pk", filter=Q(
+                state="failed", next_attempt_at__isnull=False)),
+                opened=Count("opened_at"), first=Min("delivered_at"),
+                last=Max("delivered_at"), first_sent=Min("sent_at"), last_sent=Max("sent_at")))
+    firsts: dict[str, list[dt.datetime]] = {c: [] for c in reports}
+    lasts: dict[str, list[dt.datetime]] = {c: [] for c in reports}
+    for row in rows:
+        report = reports[row["channel"]]
+        state = row["state"]
+        report.total += row["n"]
+        if state == "failed":
+            report.retrying += row["retrying"]
+            report.failed += row["n"] - row["retrying"]
+        else:
+            setattr(report, state, getattr(report, state) + row["n"])
+        report.opened = (report.opened or 0) + row["opened"]
+        for moment in (row["first"], row["first_sent"]):
+            if moment is not None:
+                firsts[row["channel"]].append(moment)
+        for moment in (row["last"], row["last_sent"]):
+            if moment is not None:
+                lasts[row["channel"]].append(moment)
+    for name, report in reports.items():
+        report.first_delivery_seconds = _seconds(post.publish_at, min(firsts[name], default=None))
+        report.last_delivery_seconds = _seconds(post.publish_at, max(lasts[name], default=None))
+        report.errors = _errors(post, name)
+    return DeliveryReport(post, post.audience_size, [inbox, *reports.values()])
+
+
+def _errors(post: AgencyPost, channel: str, limit: int = 5) -> list[tuple[str, int]]:
+    """The commonest reasons of failures (texts from servers, never addresses)."""
+    rows = (Delivery.objects.filter(agency_post=post, channel=channel,
+                                    state__in=("failed", "given_up"))
+            .exclude(last_error="").values("last_error").annotate(n=Count("pk"))
+            .order_by("-n", "last_error")[:limit])
+    return [(_anonymous(r["last_error"]), r["n"]) for r in rows]
+
+
+def _anonymous(error: str) -> str:
+    """Mail servers quote the address they refuse; staff must not learn addresses."""
+    import re
+
+    return re.sub(r"[\w.+-]+@[\w.-]+", "<address>", error)
+
+
+# --- the inbox badge --------------------------------------------------------------------------
+def unread_count(user: Any, *, cap: int = 99) -> int:
+    """Unread posts in the caller's inbox, as the header shows them (agencies/selectors.py:
+    one query, counted up to cap + 1). The event stream polls this."""
+    return agencies.unread_count(user, cap=cap)
+
+
+def unread_label(count: int, *, cap: int = 99) -> str:
+    return f"{cap}+" if count > cap else str(count)

@@ -1,0 +1,150 @@
+"""What each claimed delivery is about, loaded for a whole batch in a few queries, and the
+verdict on each row: send this notice, skip (with the reason), or wait (quiet hours).
+
+Whether the recipient may still see the source is asked of core.policy, with the
+recipient's resident profile loaded for the batch (policy caches it on the user object).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+
+from townsquare.accounts.models import User
+from townsquare.agencies.models import AgencyPost
+from townsquare.core import policy
+from townsquare.notifications import kinds, quiet, render
+from townsquare.notifications.channels import Notice
+from townsquare.notifications.models import NotificationPreference, PushSubscription
+from townsquare.posts.models import Post, Reply
+
+_DEFAULT_PREFERENCE = NotificationPreference()  # field defaults = kinds.DEFAULTS
+
+
+@dataclass
+class Verdict:
+    notice: Notice | None = None
+    skip: str = ""
+    defer_until: dt.datetime | None = None
+
+
+def preference_of(user: Any) -> NotificationPreference:
+    try:
+        return user.notification_preference
+    except NotificationPreference.DoesNotExist:
+        return _DEFAULT_PREFERENCE
+
+
+def wants(preference: NotificationPreference, channel: str, kind: str) -> bool:
+    """Whether `kind` goes to `channel` under these settings (urgent: the channel's switch)."""
+    if channel == kinds.EMAIL and not preference.email_enabled:
+        return False
+    if channel == kinds.PUSH and not preference.push_enabled:
+        return False
+    if kind not in kinds.CHANNEL_KINDS[channel]:
+        return False
+    field = kinds.field_for(channel, kind)
+    return True if field is None else bool(getattr(preference, field))
+
+
+class Batch:
+    def __init__(self, now: dt.datetime) -> None:
+        self.now = now
+        self.users: dict[int, Any] = {}
+        self.subscriptions: dict[int, PushSubscription] = {}
+        self.agency_posts: dict[int, AgencyPost] = {}
+        self.replies: dict[int, Reply] = {}
+        self.posts: dict[int, Post] = {}
+        self.contents: dict[tuple[str, int], render.Content] = {}
+
+    @classmethod
+    def load(cls, rows: list[Any], now: dt.datetime) -> Batch:
+        batch = cls(now)
+        users = (User.objects.filter(pk__in={r.recipient_id for r in rows})
+                 .select_related("resident__neighborhood__city", "notification_preference"))
+        for user in users:
+            resident = getattr(user, "resident", None) if _has_resident(user) else None
+            user._ts_resident = resident  # policy.resident_of's cache: no query per row
+            if resident is not None:
+                user._ts_agency_staff = None  # residents are never agency staff
+            batch.users[user.pk] = user
+        batch.subscriptions = PushSubscription.objects.in_bulk(
+            {r.subscription_id for r in rows if r.subscription_id})
+        batch.agency_posts = (AgencyPost.objects.select_related("agency")
+                              .in_bulk({r.agency_post_id for r in rows if r.agency_post_id}))
+        batch.replies = (Reply.objects.select_related("author__user", "post")
+                         .in_bulk({r.reply_id for r in rows if r.reply_id}))
+        batch.posts = (Post.objects.select_related("author__user", "neighborhood")
+                       .in_bulk({r.post_id for r in rows if r.post_id}))
+        return batch
+
+    def verdict(self, row: Any) -> Verdict:
+        user = self.users.get(row.recipient_id)
+        if user is None or not user.is_active:
+            return Verdict(skip="the account is closed")
+        content_or_reason = self._content(row, user)
+        if isinstance(content_or_reason, str):
+            return Verdict(skip=content_or_reason)
+        content = content_or_reason
+        preference = preference_of(user)
+        if not wants(preference, row.channel, content.kind):
+            return Verdict(skip=f"{row.channel} for this kind was turned off")
+        notice = render.notice(content, delivery_id=row.id, message_id=row.message_id,
+                               user=user, channel=row.channel)
+        if row.channel == kinds.PUSH:
+            subscription = self.subscriptions.get(row.subscription_id)
+            if subscription is None or not subscription.active:
+                return Verdict(skip="the browser's push subscription was retired")
+            notice.subscription_id = subscription.pk
+            notice.endpoint, notice.p256dh = subscription.endpoint, subscription.p256dh
+            notice.auth = subscription.auth
+        if not content.urgent:
+            until = quiet.end_of_quiet(self.now, preference.quiet_start, preference.quiet_end,
+                                       self._zone(user, preference))
+            if until is not None:
+                return Verdict(defer_until=until)
+        return Verdict(notice=notice)
+
+    def _zone(self, user: Any, preference: NotificationPreference) -> Any:
+        resident = user._ts_resident
+        city_zone = resident.neighborhood.city.time_zone if resident else settings.TIME_ZONE
+        return quiet.zone(preference.time_zone, city_zone)
+
+    def _content(self, row: Any, user: Any) -> render.Content | str:
+        """The source's content, or why the row must not go out any more."""
+        if row.agency_post_id:
+            post = self.agency_posts.get(row.agency_post_id)
+            if post is None or not post.is_live(self.now):
+                return "the post was withdrawn or has expired"
+            if not policy.can_view_agency_post(user, post):
+                return "the recipient is no longer in a targeted neighborhood"
+            return self._cached(("agency_post", post.pk), lambda: render.agency_post(post))
+        if row.reply_id:
+            reply = self.replies.get(row.reply_id)
+            if reply is None or not reply.is_live or not policy.can_view_reply(user, reply):
+                return "the reply was deleted or hidden"
+            return self._cached(("reply", reply.pk), lambda: render.reply(reply))
+        if row.post_id:
+            post = self.posts.get(row.post_id)
+            if post is None or not policy.can_view_post(user, post):
+                return "the post was deleted or hidden"
+            if row.channel == kinds.EMAIL and preference_of(user).neighborhood_digest:
+                return "the recipient switched to the daily digest"
+            return self._cached(("post", post.pk), lambda: render.neighborhood_post(post))
+        return "nothing to send"
+
+    def _cached(self, key: tuple[str, int], make: Any) -> render.Content:
+        if key not in self.contents:
+            self.contents[key] = make()
+        return self.contents[key]
+
+
+def _has_resident(user: Any) -> bool:
+    try:
+        user.resident  # noqa: B018 (loaded by select_related; absent raises)
+    except Exception:  # RelatedObjectDoesNotExist
+        return False
+    return True

@@ -1,0 +1,65 @@
+"""The notification settings form. It describes inputs; the action validates and decides."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from townsquare.notifications import kinds
+from townsquare.web.forms import PageForm
+
+# (field, channel, kind) of every switch a resident may flip (urgent alerts have none).
+SWITCHES = [(kinds.field_for(c, k), c, k) for k in kinds.KINDS for c in kinds.CHANNELS
+            if kinds.field_for(c, k) is not None]
+
+
+class NotificationSettingsForm(PageForm):
+    ALIASES = {"quiet_hours": "quiet_start"}
+
+    email_enabled = forms.BooleanField(label="Email", required=False)
+    push_enabled = forms.BooleanField(label="Push notifications in subscribed browsers",
+                                      required=False)
+    neighborhood_digest = forms.BooleanField(
+        label="Send neighborhood posts by email as one daily digest", required=False)
+    quiet_start = forms.TimeField(label="Quiet hours start", required=False,
+                                  widget=forms.TimeInput(attrs={"type": "time"},
+                                                         format="%H:%M"))
+    quiet_end = forms.TimeField(label="Quiet hours end", required=False,
+                                widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
+    time_zone = forms.CharField(label="Time zone of the quiet hours", required=False,
+                                max_length=64,
+                                help_text="For example America/Los_Angeles. Empty: your "
+                                          "city's time zone.")
+
+    def __init__(self, *args: Any, preference: Any, **kwargs: Any) -> None:
+        initial = {name: getattr(preference, name) for name in (
+            "email_enabled", "push_enabled", "neighborhood_digest", "quiet_start",
+            "quiet_end", "time_zone")}
+        for field, _channel, _kind in SWITCHES:
+            initial[field] = getattr(preference, field)
+        kwargs.setdefault("initial", initial)
+        super().__init__(*args, **kwargs)
+        for field, channel, kind in SWITCHES:
+            label = f"{kinds.KIND_LABELS[kind]}: {channel}"
+            # In a table cell: the checkbox is named by its row and column.
+            self.fields[field] = forms.BooleanField(
+                label=label, required=False,
+                widget=forms.CheckboxInput(attrs={"aria-label": label}))
+
+    def rows(self) -> list[dict[str, Any]]:
+        """The table on the page: one row per kind, one cell per channel."""
+        table = []
+        for kind in kinds.KINDS:
+            cells = []
+            for channel in kinds.CHANNELS:
+                field = kinds.field_for(channel, kind)
+                carried = kind in kinds.CHANNEL_KINDS[channel]
+                cells.append({"channel": channel, "carried": carried,
+                              "field": self[field] if field else None})
+            table.append({"kind": kind, "label": kinds.KIND_LABELS[kind], "cells": cells,
+                          "urgent": kind == kinds.URGENT_ALERT})
+        return table
+
+    def changes(self) -> dict[str, Any]:
+        return dict(self.cleaned_data)

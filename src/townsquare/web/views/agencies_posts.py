@@ -1,0 +1,289 @@
+"""Agency posts as their staff handle them: compose (with the audience shown before
+publishing), the post's own page (as residents see it, its replies and its reach), edit,
+withdraw, and hiding an abusive reply."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST
+
+from townsquare.agencies import actions, images, selectors
+from townsquare.agencies.models import Agency, AgencyPost
+from townsquare.core import policy
+from townsquare.core.errors import DomainError, Invalid, TooLarge
+from townsquare.places import selectors as places
+from townsquare.web import maps
+from townsquare.web.agency_forms import AgencyPostForm, Target, WithdrawForm
+from townsquare.web.errors import add_domain_error
+from townsquare.web.views.agencies_access import agency_page, agency_time
+from townsquare.web.views.agencies_dashboard import agency_context
+
+# The targeting reports problems of a drawn area as `area`, a hidden field: they are shown
+# on the "Who should receive it?" choice instead.
+_ALIASES = {"area": "target", "idempotency_key": None}
+DRAW_MORE = "Draw the area on the map: click at least three points, or choose neighborhoods."
+
+
+def _require_publisher(request: HttpRequest, agency: Agency) -> None:
+    if not policy.can_publish(request.user, agency):
+        raise PermissionDenied("Only the agency's publishers and admins write posts.")
+
+
+def staff_post_url(post: AgencyPost) -> str:
+    return reverse("web:agency_staff_post", args=[post.agency.slug, post.pk])
+
+
+# --- compose -------------------------------------------------------------------------------------
+@agency_page
+@require_http_methods(["GET", "POST"])
+def compose(request: HttpRequest, slug: str) -> HttpResponse:
+    agency = selectors.get_agency(slug)
+    _require_publisher(request, agency)
+    jurisdiction = selectors.jurisdiction_neighborhoods(agency)
+    with agency_time(agency):
+        form = AgencyPostForm(request.POST or None, request.FILES or None,
+                              neighborhoods=jurisdiction,
+                              initial={"kind": AgencyPost.Kind.ALERT, "target": Target.ALL,
+                                       "idempotency_key": secrets.token_urlsafe(16)})
+        status, preview = 200, None
+        if request.method == "POST":
+            status = 400
+            if form.is_valid():
+                if "preview" in request.POST:
+                    status, preview = _preview(request, agency, form)
+                else:
+                    try:
+                        post = _publish(request, agency, form)
+                    except DomainError as exc:
+                        if exc.status in (403, 404):
+                            raise
+                        _show_error(form, exc)
+                        status = exc.status
+                    else:
+                        messages.success(request, _published_message(post))
+                        return redirect(staff_post_url(post))
+        elif jurisdiction:
+            preview = _audience(request, agency, {})
+        return render(request, "web/agencies/compose.html", {
+            **agency_context(request, agency, "compose"), "form": form, "preview": preview,
+            "has_errors": bool(form.errors), "jurisdiction": jurisdiction,
+            # The whole city, the jurisdiction shaded: the same (cached) map as the home page.
+            "map": maps.city_map(agency.city, list(places.neighborhoods_for_city(agency.city)))
+            if jurisdiction else None,
+            "served": {n.pk for n in jurisdiction},
+        }, status=status)
+
+
+def _audience(request: HttpRequest, agency: Agency, targets: dict[str, Any]) -> dict[str, Any]:
+    total, rows = selectors.audience_preview(request.user, agency, **targets)
+    return {"audience_size": total, "neighborhoods": [n.name for n, _count in rows],
+            "text": audience_text(total, len(rows))}
+
+
+def audience_text(total: int, neighborhoods: int) -> str:
+    residents = f"{total:,} verified resident{'s' if total != 1 else ''}"
+    places = f"{neighborhoods} neighborhood{'s' if neighborhoods != 1 else ''}"
+    return f"This will reach {residents} in {places}."
+
+
+def _preview(request: HttpRequest, agency: Agency,
+             form: AgencyPostForm) -> tuple[int, dict[str, Any] | None]:
+    """The "Preview audience" button (pages without JavaScript): nothing is written."""
+    try:
+        return 200, _audience(request, agency, form.targets())
+    except DomainError as exc:
+        if exc.status in (403, 404):
+            raise
+        _show_error(form, exc)
+        return exc.status, None
+
+
+def _show_error(form: AgencyPostForm, exc: DomainError) -> None:
+    if exc.fields and "area" in exc.fields and not (form.cleaned_data.get("area") or "").strip():
+        exc = Invalid(exc.detail, {**exc.fields, "area": [DRAW_MORE]})
+    add_domain_error(form, exc, _ALIASES)
+
+
+def _publish(request: HttpRequest, agency: Agency, form: AgencyPostForm) -> AgencyPost:
+    data = form.cleaned_data
+    upload = data.get("image")
+    if upload:
+        # Checked before anything is published: a bad image must not leave a post behind.
+        check_image(upload)
+    post, _created = actions.publish_agency_post(
+        request.user, agency, **form.content(), **form.targets(),
+        publish_at=data.get("publish_at"), expires_at=data.get("expires_at"),
+        practice=bool(data.get("practice")), idempotency_key=data.get("idempotency_key"))
+    if upload and _created:
+        actions.attach_image(request.user, post, upload, upload.size)
+    return post
+
+
+def check_image(upload: Any) -> None:
+    """Decode the upload as the attaching action will, without keeping anything; its
+    problems (too large included) are shown on the image field."""
+    try:
+        images.clean(upload, upload.size)
+    except TooLarge as exc:
+        raise TooLarge(exc.detail, exc.fields or {"image": [exc.detail]}) from exc
+    upload.seek(0)
+
+
+def _published_message(post: AgencyPost) -> str:
+    if post.practice:
+        return "Your practice post is out: only your agency's staff see it."
+    if post.current_status() == AgencyPost.Status.SCHEDULED:
+        return "Your post is scheduled."
+    return f"Your post is published. It reached {post.audience_size:,} verified residents."
+
+
+@agency_page
+@require_POST
+def audience(request: HttpRequest, slug: str) -> JsonResponse:
+    """The live audience preview of the compose page (agency.js): the same answer as the
+    "Preview audience" button, as JSON."""
+    agency = selectors.get_agency(slug)
+    _require_publisher(request, agency)
+    form = AgencyPostForm(request.POST, neighborhoods=selectors.jurisdiction_neighborhoods(
+        agency))
+    form.is_valid()
+    try:
+        return JsonResponse(_audience(request, agency, form.targets()))
+    except DomainError as exc:
+        if exc.status in (403, 404):
+            raise
+        fields = dict(exc.fields or {})
+        if "area" in fields and not (form.cleaned_data.get("area") or "").strip():
+            fields["area"] = [DRAW_MORE]
+        return JsonResponse({"error": exc.code, "detail": exc.detail, "fields": fields},
+                            status=exc.status)
+
+
+# --- the post's page ---------------------------------------------------------------------------
+def _render_staff_post(request: HttpRequest, agency: Agency, post: AgencyPost) -> HttpResponse:
+    user = request.user
+    replies = selectors.replies(user, post)
+    if replies:
+        # Every listing of residents' replies by staff (or an operator) is in the audit
+        # log; a page that lists none has read nothing.
+        actions.record_replies_read(user, post, count=len(replies))
+    if policy.agency_role(user, agency) is not None:
+        actions.mark_read(user, post)  # the staff inbox's read state
+    totals, per_neighborhood = selectors.reach(user, post)
+    return render(request, "web/agencies/staff_post.html", {
+        **agency_context(request, agency, "post"), "post": post,
+        "status": post.current_status(), "live": post.is_live(),
+        "images": selectors.images_of([post])[post.pk],
+        "targets": per_neighborhood, "totals": totals,
+        "replies": [(r, policy.agency_reply_author_label(r)) for r in replies],
+        "can_withdraw": policy.can_withdraw(user, agency)
+        and post.current_status() != AgencyPost.Status.WITHDRAWN,
+        "can_edit": policy.can_publish(user, agency)
+        and post.current_status() != AgencyPost.Status.WITHDRAWN,
+        "can_hide": policy.can_handle_replies(user, agency),
+    })
+
+
+@agency_page
+@require_http_methods(["GET"])
+def staff_post(request: HttpRequest, slug: str, post_id: int) -> HttpResponse:
+    agency = selectors.get_agency(slug)
+    post = selectors.get_agency_post_internal(request.user, agency, post_id)
+    with agency_time(agency):
+        return _render_staff_post(request, agency, post)
+
+
+@agency_page
+@require_http_methods(["GET", "POST"])
+def edit(request: HttpRequest, slug: str, post_id: int) -> HttpResponse:
+    agency = selectors.get_agency(slug)
+    post = selectors.get_agency_post_internal(request.user, agency, post_id)
+    _require_publisher(request, agency)
+    scheduled = post.current_status() == AgencyPost.Status.SCHEDULED
+    with agency_time(agency):
+        initial = {name: getattr(post, name) for name in (
+            *AgencyPostForm.CONTENT, *AgencyPostForm.EVENT, *AgencyPostForm.RFI,
+            "publish_at", "expires_at")}
+        form = AgencyPostForm(request.POST or None, request.FILES or None, targeting=False,
+                              scheduled=scheduled, initial=initial)
+        status = 200
+        if request.method == "POST":
+            status = 400
+            if form.is_valid():
+                try:
+                    _save_edit(request, post, form, scheduled)
+                except DomainError as exc:
+                    if exc.status in (403, 404):
+                        raise
+                    add_domain_error(form, exc, _ALIASES)
+                    status = exc.status
+                else:
+                    messages.success(request, "The post is updated." if not scheduled
+                                     else "The scheduled post is updated.")
+                    return redirect(staff_post_url(post))
+        return render(request, "web/agencies/edit.html", {
+            **agency_context(request, agency, "post"), "form": form, "post": post,
+            "has_errors": bool(form.errors),
+        }, status=status)
+
+
+def _save_edit(request: HttpRequest, post: AgencyPost, form: AgencyPostForm,
+               scheduled: bool) -> None:
+    data = form.cleaned_data
+    changes = form.content()
+    # The form shows times to the minute: a time that is the same minute is unchanged.
+    for name in ("event_starts_at", "rfi_from", "rfi_until"):
+        if _same_minute(changes[name], getattr(post, name)):
+            changes[name] = getattr(post, name)
+    for name in ("publish_at", "expires_at"):
+        if name in form.fields and not _same_minute(data.get(name), getattr(post, name)):
+            changes[name] = data.get(name)
+    if scheduled and "publish_at" in changes and changes["publish_at"] is None:
+        del changes["publish_at"]  # an emptied field keeps the scheduled time
+    upload = data.get("image")
+    if upload:
+        check_image(upload)
+    actions.update_agency_post(request.user, post, **changes)
+    if upload:
+        actions.attach_image(request.user, post, upload, upload.size)
+
+
+def _same_minute(a: Any, b: Any) -> bool:
+    if a is None or b is None:
+        return a is b
+    return a.replace(second=0, microsecond=0) == b.replace(second=0, microsecond=0)
+
+
+@agency_page
+@require_http_methods(["GET", "POST"])
+def withdraw(request: HttpRequest, slug: str, post_id: int) -> HttpResponse:
+    agency = selectors.get_agency(slug)
+    post = selectors.get_agency_post_internal(request.user, agency, post_id)
+    if not policy.can_withdraw(request.user, agency):
+        raise PermissionDenied("Only the agency's publishers and admins withdraw posts.")
+    form = WithdrawForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        actions.withdraw_agency_post(request.user, post, note=form.cleaned_data["note"])
+        messages.success(request, "The post is withdrawn: it has left every feed and inbox.")
+        return redirect(staff_post_url(post))
+    with agency_time(agency):
+        return render(request, "web/agencies/withdraw.html", {
+            **agency_context(request, agency, "post"), "form": form, "post": post})
+
+
+@agency_page
+@require_POST
+def hide_reply(request: HttpRequest, slug: str, post_id: int, reply_id: int) -> HttpResponse:
+    agency = selectors.get_agency(slug)
+    post = selectors.get_agency_post_internal(request.user, agency, post_id)
+    reply = selectors.get_agency_reply(request.user, post, reply_id)
+    actions.hide_agency_reply(request.user, reply, note=request.POST.get("note", "")[:500])
+    messages.success(request, "The reply is hidden from the replier's neighbors.")
+    return redirect(f"{staff_post_url(post)}#replies")

@@ -1,0 +1,114 @@
+"""Agency posts as residents meet them: the inbox, the post's page (opening it marks it
+read), replies and thanks. Who sees what (a reply: the agency and the replier's own
+neighborhood) is decided by core.policy through agencies.selectors."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from townsquare.agencies import actions, selectors
+from townsquare.agencies.models import AgencyPost
+from townsquare.core import policy
+from townsquare.core.errors import DomainError, Forbidden, NotFound
+from townsquare.web.errors import add_domain_error
+from townsquare.web.forms import ReplyForm
+from townsquare.web.views.agencies_access import agency_page
+
+INBOX_PAGE = 25
+
+
+def resident_post_url(post: AgencyPost) -> str:
+    return reverse("web:agency_post", args=[post.pk])
+
+
+@agency_page
+@require_GET
+def inbox(request: HttpRequest) -> HttpResponse:
+    cursor = request.GET.get("cursor") or None
+    page = selectors.inbox(request.user, cursor=cursor, limit=INBOX_PAGE)
+    staff = policy.agency_staff_of(request.user)
+    return render(request, "web/agencies/inbox.html", {
+        "items": page.items, "next_cursor": page.next, "is_first_page": cursor is None,
+        "staff": staff, "resident": policy.resident_of(request.user),
+        "unread": selectors.unread_count(request.user),
+    })
+
+
+def _render_post(request: HttpRequest, post: AgencyPost, *, form: ReplyForm | None = None,
+                 status: int = 200) -> HttpResponse:
+    user = request.user
+    can_reply = policy.can_reply_agency_post(user, post)
+    resident = policy.verified_resident_of(user)
+    replies = [(r, policy.agency_reply_author_label(r),
+                resident is not None and r.author_id == resident.pk)
+               for r in selectors.replies(user, post)]
+    return render(request, "web/agencies/post.html", {
+        "post": post, "replies": replies,
+        "images": selectors.images_of([post])[post.pk],
+        "can_reply": can_reply, "form": (form or ReplyForm()) if can_reply else None,
+        "thanked": selectors.thanked_by(user, post),
+        "neighborhood": resident.neighborhood if resident is not None else None,
+        "has_errors": bool(form is not None and form.errors),
+    }, status=status)
+
+
+@agency_page
+@require_GET
+def post_detail(request: HttpRequest, post_id: int) -> HttpResponse:
+    post = selectors.get_agency_post(request.user, post_id)
+    if policy.agency_role(request.user, post.agency_id) is not None:
+        # The agency's own staff have the post's staff page (replies, reach, actions).
+        return redirect("web:agency_staff_post", slug=post.agency.slug, post_id=post.pk)
+    actions.record_opened(request.user, post)
+    return _render_post(request, post)
+
+
+@agency_page
+@require_POST
+def reply(request: HttpRequest, post_id: int) -> HttpResponse:
+    post = selectors.get_agency_post(request.user, post_id)
+    if not policy.can_reply_agency_post(request.user, post):
+        raise Forbidden("Only residents of the neighborhoods it was sent to reply.")
+    form = ReplyForm(request.POST)
+    if not form.is_valid():
+        return _render_post(request, post, form=form, status=400)
+    try:
+        created = actions.reply_to_agency_post(request.user, post, body=form.cleaned_data["body"])
+    except DomainError as exc:
+        if exc.status in (403, 404):
+            raise
+        add_domain_error(form, exc)
+        return _render_post(request, post, form=form, status=exc.status)
+    messages.success(request, f"Your reply is sent to {post.agency.name}.")
+    return redirect(f"{resident_post_url(post)}#reply-{created.pk}")
+
+
+@agency_page
+@require_http_methods(["GET", "POST"])
+def delete_reply(request: HttpRequest, post_id: int, reply_id: int) -> HttpResponse:
+    post = selectors.get_agency_post(request.user, post_id)
+    target = selectors.get_agency_reply(request.user, post, reply_id)
+    if request.method == "POST":
+        actions.delete_agency_reply(request.user, target)  # its author only (NotFound)
+        messages.success(request, "Your reply is deleted.")
+        return redirect(resident_post_url(post))
+    resident = policy.verified_resident_of(request.user)
+    if resident is None or target.author_id != resident.pk:
+        raise NotFound("No such reply.")
+    return render(request, "web/agencies/confirm_delete_reply.html",
+                  {"post": post, "reply": target})
+
+
+@agency_page
+@require_POST
+def thank(request: HttpRequest, post_id: int) -> HttpResponse:
+    post = selectors.get_agency_post(request.user, post_id)
+    if request.POST.get("undo"):
+        actions.unthank_agency_post(request.user, post)
+    else:
+        actions.thank_agency_post(request.user, post)
+    return redirect(f"{resident_post_url(post)}#thanks")

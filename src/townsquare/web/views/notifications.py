@@ -1,0 +1,121 @@
+"""Notification pages: the notification settings, one-click unsubscribe (RFC 8058), the
+service worker for Web Push, and the inbox badge's event stream (SSE)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+from asgiref.sync import sync_to_async
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_http_methods
+
+from townsquare.core.errors import DomainError, NotFound
+from townsquare.notifications import actions, selectors, tokens, vapid
+from townsquare.notifications.kinds import KIND_LABELS
+from townsquare.web.errors import add_domain_error, domain_errors
+from townsquare.web.notification_forms import NotificationSettingsForm
+
+SERVICE_WORKER = Path(__file__).resolve().parent.parent / "static" / "web" / "sw.js"
+# The badge stream: how often the server looks (one cheap count), how long one stream lasts
+# (the browser's EventSource reconnects by itself), and a comment line against idle proxies.
+EVENTS_POLL_SECONDS = 2.0
+EVENTS_STREAM_SECONDS = 300.0
+EVENTS_KEEPALIVE_SECONDS = 25.0
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@domain_errors
+def notification_settings(request: HttpRequest) -> HttpResponse:
+    found = selectors.settings_of(request.user)
+    form = NotificationSettingsForm(request.POST or None, preference=found.preference)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                actions.update_preferences(request.user, form.changes())
+            except DomainError as exc:
+                add_domain_error(form, exc, form.ALIASES)
+                status = exc.status
+            else:
+                messages.success(request, "Your notification settings are saved.")
+                return redirect("web:notification_settings")
+    return render(request, "web/notifications/settings.html", {
+        "form": form, "settings": found, "vapid_public_key": vapid.public_key(),
+        "has_errors": bool(form.errors),
+    }, status=status)
+
+
+@csrf_exempt  # mail providers POST here with no cookie and no CSRF token: the link is the key
+@require_http_methods(["GET", "POST"])
+def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
+    """RFC 8058: a POST (`List-Unsubscribe=One-Click`) unsubscribes at once, no login, no
+    redirect. A GET (a person clicking the link) shows what it will do and a button."""
+    try:
+        request_ = tokens.read(token)
+    except NotFound:
+        return render(request, "web/notifications/unsubscribe.html", {"invalid": True},
+                      status=404)
+    if request.method == "POST":
+        _user, done = actions.unsubscribe(token)
+        return render(request, "web/notifications/unsubscribe.html", {"done": done})
+    return render(request, "web/notifications/unsubscribe.html", {
+        "request_": request_, "token": token,
+        "urgent": request_.kind == "urgent_alert",
+        "label": KIND_LABELS[request_.kind]})
+
+
+@require_GET
+def service_worker(request: HttpRequest) -> FileResponse:
+    """Served from the site root so that it may control every page (scope "/")."""
+    response = FileResponse(SERVICE_WORKER.open("rb"), content_type="text/javascript")
+    response["Service-Worker-Allowed"] = "/"
+    response["Cache-Control"] = "no-cache"  # browsers check for a new worker on each visit
+    return response
+
+
+async def inbox_events(request: HttpRequest) -> HttpResponse:
+    """Server-sent events: `event: inbox` with `{"unread": n, "label": "n" | "99+"}` now
+    and whenever the count changes. The server looks every EVENTS_POLL_SECONDS (one
+    small count query); the page never polls. Not signed in: 204, which tells
+    EventSource to stop."""
+    user = await request.auser()
+    if not user.is_authenticated:
+        return HttpResponse(status=204)
+    count = sync_to_async(selectors.unread_count)
+
+    async def stream() -> AsyncIterator[str]:
+        yield "retry: 5000\n\n"
+        last: int | None = None
+        started = quiet_since = time.monotonic()
+        while time.monotonic() - started < EVENTS_STREAM_SECONDS:
+            unread = await count(user)
+            if unread != last:
+                last, quiet_since = unread, time.monotonic()
+                data = {"unread": unread, "label": selectors.unread_label(unread)}
+                yield f"event: inbox\ndata: {json.dumps(data)}\n\n"
+            elif time.monotonic() - quiet_since > EVENTS_KEEPALIVE_SECONDS:
+                quiet_since = time.monotonic()
+                yield ": keep-alive\n\n"
+            await asyncio.sleep(settings_poll())
+
+    response = StreamingHttpResponse(stream(), content_type="text/event-stream")
+    response["Cache-Control"] = "no-cache"
+    response["X-Accel-Buffering"] = "no"  # nginx: pass events through at once
+    return response
+
+
+def settings_poll() -> float:
+    return float(getattr(settings, "TOWNSQUARE_INBOX_EVENTS_POLL", EVENTS_POLL_SECONDS))
+
+
