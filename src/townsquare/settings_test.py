@@ -11,7 +11,3 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     DATABASES["default"]["TEST"] = {  # noqa: F405
         "NAME": str(VAR_DIR / f"test-{os.getpid()}.sqlite3")  # noqa: F405
     }
-
-# Tests open connections from many threads (live server, workers): close each when its
-# request ends, so a run never holds more than it uses.
-DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
