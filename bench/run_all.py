@@ -31,6 +31,8 @@ BENCHMARKS: dict[str, list[str]] = {
     "locate": ["--points", "200000"],
     # Full size: 100,000 and 1,000,000 recipients (docs/performance.md).
     "fanout": ["--recipients", "20000"],
+    # Full size: 100,000 and 1,000,000 verified residents (docs/performance.md).
+    "publish": ["--residents", "20000", "--samples", "10"],
 }
 
 
