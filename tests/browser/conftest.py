@@ -10,7 +10,8 @@ from __future__ import annotations
 import io
 import os
 import shutil
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 import pytest
@@ -20,6 +21,7 @@ from django.test import Client
 from tests import factories
 from townsquare.places import actions as places
 from townsquare.places.models import City
+from townsquare.web.views import notifications as notification_views
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -28,6 +30,8 @@ PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
 # Playwright's expect() retries until this many milliseconds; a page action waits as long.
 WAIT_MS = 15_000
+# How long the end of a test waits for the live server to finish what is in flight.
+DRAIN_SECONDS = 60
 
 # A small gazetteer inside Testville. The middle of Alder is (38.595, -121.495), of Birch
 # (38.595, -121.485).
@@ -77,6 +81,68 @@ def _var_dir(settings, tmp_path):
     return tmp_path
 
 
+class InFlight:
+    """WSGI middleware for the live server: counts the requests it is answering, a streamed
+    body counting until the server closes it.
+
+    A test's database is flushed when it ends. On PostgreSQL a request still running at that
+    moment (a page's last fetch, an inbox event stream) can deadlock with the TRUNCATE, so
+    the end of a browser test waits here until the server is idle.
+    """
+
+    def __init__(self, app: Callable[..., Iterable[bytes]]) -> None:
+        self.app = app
+        self.idle = threading.Condition()
+        self.active = 0
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
+        with self.idle:
+            self.active += 1
+        try:
+            return _Body(self.app(environ, start_response), self._done)
+        except BaseException:
+            self._done()
+            raise
+
+    def _done(self) -> None:
+        with self.idle:
+            self.active -= 1
+            self.idle.notify_all()
+
+    def wait_until_idle(self, timeout: float) -> bool:
+        with self.idle:
+            return self.idle.wait_for(lambda: self.active == 0, timeout)
+
+
+class _Body:
+    """A response body that reports once when the server closes it."""
+
+    def __init__(self, body: Iterable[bytes], done: Callable[[], None]) -> None:
+        self.body = body
+        self.done: Callable[[], None] | None = done
+
+    def __iter__(self) -> Iterator[bytes]:
+        return iter(self.body)
+
+    def close(self) -> None:
+        try:
+            close = getattr(self.body, "close", None)
+            if close is not None:
+                close()
+        finally:
+            done, self.done = self.done, None
+            if done is not None:
+                done()
+
+
+@pytest.fixture(scope="session")
+def in_flight(live_server) -> InFlight:
+    server = live_server.thread.httpd
+    counter = InFlight(server.get_app())
+    server.set_app(counter)
+    return counter
+
+
 @pytest.fixture
 def new_page(browser, live_server):
     """Open a page in a fresh browser context (own cookies), sized like a phone or a desktop.
@@ -102,6 +168,20 @@ def new_page(browser, live_server):
     yield make
     for context in contexts:
         context.close()
+
+
+@pytest.fixture(autouse=True)
+def _live_server_idle_at_the_end(in_flight):
+    """Set up before the test's own fixtures and torn down after them (after its browser
+    contexts are closed), yet before the database is flushed: the open inbox event streams
+    end, and the test waits until the live server has answered everything."""
+    yield
+    notification_views.close_event_streams()
+    try:
+        idle = in_flight.wait_until_idle(DRAIN_SECONDS)
+    finally:
+        notification_views.STREAMS_CLOSING.clear()
+    assert idle, f"the live server still answers {in_flight.active} request(s)"
 
 
 @pytest.fixture

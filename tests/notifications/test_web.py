@@ -134,3 +134,31 @@ def test_the_inbox_badge_is_pushed_when_a_post_arrives(resident, publisher, poli
 def test_the_event_stream_says_no_to_strangers():
     response = async_to_sync(AsyncClient().get)("/events/inbox")
     assert response.status_code == 204
+
+
+def test_open_event_streams_end_when_the_server_stops(resident, settings):
+    """`townsquare serve` calls close_event_streams() on SIGTERM: a stream that would last
+    minutes ends at its next look, so the shutdown is not held up."""
+    from townsquare.web.views import notifications as views
+
+    settings.TOWNSQUARE_INBOX_EVENTS_POLL = 0.05
+    chunks: list[bytes] = []
+
+    async def run() -> None:
+        client = AsyncClient()
+        await sync_to_async(client.force_login)(resident)
+        response = await client.get("/events/inbox")
+        stream = response.streaming_content
+        chunks.append(await anext(stream))
+        chunks.append(await asyncio.wait_for(anext(stream), 10))
+        views.close_event_streams()
+        async for chunk in stream:  # must end, not wait for the next keep-alive
+            chunks.append(chunk)
+
+    try:
+        async_to_sync(asyncio.wait_for)(run(), 10)
+    finally:
+        views.STREAMS_CLOSING.clear()
+    assert chunks[0] == b"retry: 5000\n\n"
+    assert _event(chunks[1]) == {"unread": 0, "label": "0"}
+    assert len(chunks) == 2

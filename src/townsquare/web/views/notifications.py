@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import threading
 import time
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -30,6 +31,14 @@ SERVICE_WORKER = Path(__file__).resolve().parent.parent / "static" / "web" / "sw
 EVENTS_POLL_SECONDS = 2.0
 EVENTS_STREAM_SECONDS = 300.0
 EVENTS_KEEPALIVE_SECONDS = 25.0
+# Set when this process stops serving: every open stream ends at its next look, so a
+# graceful shutdown is not held up for minutes (the browser reconnects, after `retry`).
+STREAMS_CLOSING = threading.Event()
+
+
+def close_event_streams() -> None:
+    """End every inbox event stream of this process at its next look."""
+    STREAMS_CLOSING.set()
 
 
 @login_required
@@ -98,7 +107,8 @@ async def inbox_events(request: HttpRequest) -> HttpResponse:
         yield "retry: 5000\n\n"
         last: int | None = None
         started = quiet_since = time.monotonic()
-        while time.monotonic() - started < EVENTS_STREAM_SECONDS:
+        while (time.monotonic() - started < EVENTS_STREAM_SECONDS
+               and not STREAMS_CLOSING.is_set()):
             unread = await count(user)
             if unread != last:
                 last, quiet_since = unread, time.monotonic()

@@ -106,6 +106,9 @@ class _Server(uvicorn.Server):
         # Set before uvicorn drains connections, so a worker that got the same Ctrl-C
         # (same process group) is not restarted in the meantime.
         self.stopping.set()
+        from townsquare.web.views.notifications import close_event_streams
+
+        close_event_streams()  # open inbox streams would hold the drain for minutes
         super().handle_exit(sig, frame)
 
 
