@@ -12,10 +12,8 @@ import random
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.utils import timezone
-
 from townsquare.demo import texts
-from townsquare.demo.incidents import Incident, street_case
+from townsquare.demo.incidents import Incident, recent, street_case
 from townsquare.demo.people import HOME_SLUG, LEAD, NEIGHBOR, RESIDENT, Person, Population
 from townsquare.places.selectors import normalise_address
 from townsquare.posts.models import Category, FeedItem, Post, Reply, Report, Thank
@@ -105,7 +103,7 @@ class Writer:
         wanted = rng.randint(1, 3) if launched else rng.randint(0, 1)
         drafts = []
         for incident in rng.sample(here, min(wanted, len(here))):
-            happened = self._recent(incident.when)
+            happened = recent(incident.when, self.now)
             created = min(happened + rng.randint(30, 300) * MINUTE, self.now - 10 * MINUTE)
             authors = [m for m in members if m.verified_at and m.verified_at < created
                        and id(m) not in self.named]
@@ -119,12 +117,6 @@ class Writer:
                                 f"{incident.title} reported {incident.where}", body, created,
                                 rng.random() < SHARE["crime_safety"]))
         return drafts
-
-    def _recent(self, when: dt.datetime) -> dt.datetime:
-        """January 2006 moved to the last five weeks, keeping the time of day."""
-        today = timezone.localdate(self.now)
-        day = today - dt.timedelta(days=33 - when.day)
-        return timezone.make_aware(dt.datetime.combine(day, when.time()))
 
     def _conversation(self, draft: Draft, members: list[Person]) -> None:
         rng = self.rng

@@ -14,6 +14,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from django.utils import timezone
+
 from townsquare.places.selectors import normalise_address
 
 # (pattern on the offense text, title label, phrase for the body, a neighborly tip)
@@ -101,6 +103,12 @@ def where(address: str) -> str:
     hundred = int(match.group(1)) // 100 * 100
     block = "first block" if hundred == 0 else f"{hundred} block"
     return f"on the {block} of {street_case(match.group(2))}"
+
+
+def recent(when: dt.datetime, now: dt.datetime) -> dt.datetime:
+    """January 2006 moved to the last five weeks before `now`, keeping the time of day."""
+    day = timezone.localdate(now) - dt.timedelta(days=33 - when.day)
+    return timezone.make_aware(dt.datetime.combine(day, when.time()))
 
 
 def read(path: Path) -> list[Incident]:

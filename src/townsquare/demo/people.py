@@ -10,6 +10,7 @@ members) is then settled from the rows themselves by `settle_neighborhoods`, exa
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import random
 from dataclasses import dataclass, field
 
@@ -181,10 +182,16 @@ class Planner:
                     date_joined=self.now - dt.timedelta(days=365))
 
 
+@functools.cache
+def password_hash() -> str:
+    """The demo accounts' password, hashed once per process: hashing is deliberately slow."""
+    return make_password(PASSWORD)
+
+
 def write(city: City, population: Population, rng: random.Random,
           now: dt.datetime) -> None:
     """Insert the users and residents, appoint leads, then settle the derived state."""
-    password = make_password(PASSWORD)  # once: hashing is deliberately slow
+    password = password_hash()
     users = [population.operator]
     for person in population.people:
         users.append(User(email=person.email, display_name=person.name, is_demo=True,

@@ -10,11 +10,12 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from townsquare.core.errors import DomainError
-from townsquare.demo import loader, people
+from townsquare.demo import agencies, loader, people
 
 
 class Command(BaseCommand):
-    help = "Load the Sacramento demo: neighborhoods, gazetteer, demo residents and posts."
+    help = ("Load the Sacramento demo: neighborhoods, gazetteer, demo residents and posts, "
+            "public agencies and their staff.")
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
@@ -33,14 +34,19 @@ class Command(BaseCommand):
         except DomainError as exc:
             raise CommandError(f"The demo data was not loaded: {exc.detail}") from exc
         done = "Generated" if summary.generated else "Already loaded, left as it was:"
+        public = summary.public
         self.stdout.write(
             f"{summary.city.name}: {summary.neighborhoods} neighborhoods, "
             f"{summary.launched} launched ({summary.coverage:.0%} coverage), "
             f"{summary.addresses} gazetteer addresses.\n"
             f"{done} {summary.residents} demo residents ({summary.verified} verified), "
-            f"{summary.posts} posts, {summary.replies} replies, {summary.thanks} thanks "
+            f"{summary.posts} posts, {summary.replies} replies, {summary.thanks} thanks; "
+            f"{public.agencies} public agencies ({public.staff} staff), {public.posts} agency "
+            f"posts, {public.replies} replies, {public.thanks} thanks "
             f"in {time.monotonic() - started:.1f} s."
         )
         self.stdout.write(f"\nDemo accounts (password: {people.PASSWORD}):")
-        for account in people.NAMED:
+        for account in (*people.NAMED, *(member.account for member in agencies.STAFF)):
             self.stdout.write(f"  {account.email:<36} {account.who}")
+        self.stdout.write("Agency staff also type a code after the password: "
+                          "`townsquare demo_code EMAIL` prints it.")
