@@ -263,6 +263,14 @@ TOWNSQUARE_DELIVERY_MAX_ATTEMPTS = int(os.environ.get("TOWNSQUARE_DELIVERY_MAX_A
 TOWNSQUARE_DELIVERY_BACKOFF_SECONDS = float(
     os.environ.get("TOWNSQUARE_DELIVERY_BACKOFF_SECONDS", "30"))
 TOWNSQUARE_DELIVERY_BATCH = int(os.environ.get("TOWNSQUARE_DELIVERY_BATCH", "200"))
+# A worker's claims go on from where its last one ended; this often they start from the
+# head again, for retries that fell due and newer, more urgent work (delivery.ClaimCursor).
+TOWNSQUARE_DELIVERY_RESCAN_SECONDS = float(
+    os.environ.get("TOWNSQUARE_DELIVERY_RESCAN_SECONDS", "2"))
+# A fan-out that writes this many delivery rows refreshes the table's planner statistics.
+TOWNSQUARE_FANOUT_ANALYZE_ROWS = int(os.environ.get("TOWNSQUARE_FANOUT_ANALYZE_ROWS", "50000"))
+# The local hour (0-23, each resident's time zone) at which daily digests are cut.
+TOWNSQUARE_DIGEST_HOUR = int(os.environ.get("TOWNSQUARE_DIGEST_HOUR", "7"))
 # Web Push (VAPID). Without the env variables a key pair is generated once into the var dir.
 VAPID_PRIVATE_KEY = os.environ.get("VAPID_PRIVATE_KEY", "")
 VAPID_PUBLIC_KEY = os.environ.get("VAPID_PUBLIC_KEY", "")

@@ -1,10 +1,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from django.conf import settings as site_settings
 from django.utils import timezone
 
 from tests import factories
@@ -77,3 +79,40 @@ def states(post: Any, channel: str = "email") -> dict[str, int]:
 
 def later(seconds: float) -> dt.datetime:
     return timezone.now() + dt.timedelta(seconds=seconds)
+
+
+def message_to(smtp: SmtpSink, user: Any) -> Any:
+    """The one message the sink accepted for `user`."""
+    [message] = [m for m, (_s, to) in zip(smtp.messages, smtp.envelopes, strict=True)
+                 if to == [user.email]]
+    return message
+
+
+def link_in(message: Any) -> str:
+    """The "Read it on townsquare" link of a received email, as a path on the site."""
+    text = message.get_body(("plain",)).get_content()
+    url = re.search(r"Read it on townsquare: (\S+)", text).group(1)
+    return url.removeprefix(site_settings.SITE_URL)
+
+
+# --- the daily digest --------------------------------------------------------------------
+def zone_where_it_is(hour: int) -> str:
+    """A fixed-offset zone where the local time is `hour` o'clock now: digests are cut from
+    7:00 to 11:00 local, so 9 leaves an hour or more either side however long a test runs."""
+    offset = (hour - timezone.now().astimezone(dt.UTC).hour) % 24
+    if offset > 14:  # Etc/GMT zones run from UTC-12 to UTC+14 (and their sign is reversed)
+        offset -= 24
+    return f"Etc/GMT{-offset:+d}" if offset else "Etc/GMT"
+
+
+def reader(neighborhood, time_zone: str, *, name: str | None = None, **more):
+    """A verified resident who chose the daily digest."""
+    user = factories.make_resident(neighborhood, name=name)
+    actions.update_preferences(user, {"email_neighborhood_post": True,
+                                      "neighborhood_digest": True, "time_zone": time_zone,
+                                      **more})
+    return user
+
+
+def plain(message) -> str:
+    return message.get_body(("plain",)).get_content().replace("\r\n", "\n")

@@ -152,3 +152,14 @@ def test_local_push_endpoints_need_the_operators_permission(resident, settings):
         with pytest.raises(Invalid):
             actions.subscribe_push(resident, endpoint=endpoint, p256dh=browser.p256dh,
                                    auth=browser.auth)
+
+
+def test_the_digest_needs_neighborhood_posts_by_email(resident):
+    with pytest.raises(Invalid) as refused:
+        actions.update_preferences(resident, {"neighborhood_digest": True})
+    assert refused.value.fields == {"neighborhood_digest": [actions.preferences.DIGEST_MESSAGE]}
+    assert not NotificationPreference.objects.filter(user=resident).exists()  # all or nothing
+
+    both = actions.update_preferences(resident, {"email_neighborhood_post": True,
+                                                 "neighborhood_digest": True})
+    assert (both.email_neighborhood_post, both.neighborhood_digest) == (True, True)

@@ -15,7 +15,7 @@ from django.utils import timezone
 from tests import factories
 from tests.notifications.conftest import alert, drain, later, states, subscribe
 from tests.notifications.sinks import b64, free_port
-from townsquare.notifications import vapid
+from townsquare.notifications import tokens, vapid
 from townsquare.notifications.models import Delivery, PushSubscription
 
 pytestmark = pytest.mark.django_db
@@ -40,12 +40,15 @@ def test_an_alert_is_pushed_encrypted_to_every_subscribed_browser(
     assert sorted(r.path.rsplit("/", 1)[1] for r in push_service.received) == [
         "laptop", "other", "phone"]
     request = push_service.to("phone")[0]
+    delivery_id = Delivery.objects.get(subscription=phone).pk
+    token = tokens.make_open(delivery_id, "agency-post", post.pk)
     assert request.payload == {
         "title": "Urgent alert: Gas leak on Alder Lane",
         "body": ("Stay indoors. " * 100)[:399] + "…",
         "url": f"http://127.0.0.1:8000/agency-posts/{post.pk}/",
-        "tag": f"agency-post-{post.pk}", "urgent": True,
-        "delivery": Delivery.objects.get(subscription=phone).pk,
+        # The service worker opens this one on a click: it counts the push as opened.
+        "open": f"http://127.0.0.1:8000/open/agency-post/{post.pk}/{token}/",
+        "tag": f"agency-post-{post.pk}", "urgent": True, "delivery": delivery_id,
     }
     assert request.headers["Content-Encoding"] == "aes128gcm"
     assert request.headers["Urgency"] == "high"

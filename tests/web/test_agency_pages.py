@@ -15,9 +15,12 @@ from django.utils.http import urlencode
 
 from tests import factories
 from tests.agencies.factories import publish
+from tests.notifications.conftest import point_mail_at
+from tests.notifications.sinks import SmtpSink
 from tests.web.agency_helpers import ROLES, STAFF_ROLES, enrol, signed_in, text
 from townsquare.accounts import actions as accounts
 from townsquare.agencies import actions
+from townsquare.notifications import delivery, tasks
 from townsquare.places import actions as places
 from townsquare.posts import actions as posts
 
@@ -96,6 +99,19 @@ def test_page_status_per_role(page, agency_roles, objects):
 def test_post_only_page_status_per_role(page, agency_roles, objects):
     got = _statuses(page, agency_roles, objects, method="post")
     assert got == dict(zip(ROLES, POST_ONLY[page], strict=True))
+
+
+@pytest.mark.parametrize("post", ["post", "practice"])
+def test_the_delivery_section_is_on_the_post_page_for_whoever_may_open_it(
+        post, agency_roles, objects):
+    """The delivery figures are part of the agency's post page: the same roles, the same
+    second factor (signed_in passes it for staff), nobody else."""
+    shown = {}
+    for role in ROLES:
+        response = signed_in(agency_roles[role]).get(f"{P}/posts/{objects[post]}/")
+        shown[role] = (response.status_code == 200
+                       and "<caption>Messages by channel</caption>" in text(response))
+    assert shown == {role: role in ("admin", "publisher", "tips", "operator") for role in ROLES}
 
 
 def test_gets_on_post_only_pages_are_refused(agency_roles, objects):
@@ -199,6 +215,26 @@ def test_agency_pages_show_staff_nothing_of_residents(wall, role):
         if found:
             leaks[page] = found
     assert leaks == {}
+
+
+@pytest.mark.parametrize("role", [*STAFF_ROLES, "operator"])
+def test_the_delivery_section_names_no_resident_even_when_a_mail_server_does(
+        wall, role, settings):
+    with SmtpSink() as sink:
+        point_mail_at(settings, sink.port)
+        sink.rcpt_answers["mara.secret@example.org"] = (
+            "550 5.1.1 <mara.secret@example.org>: Recipient address rejected")
+        tasks.fan_out_agency_post.call(post_id=wall["post"].pk)
+        delivery.drain("test-worker")
+
+    response = signed_in(wall["users"][role]).get(f"{P}/posts/{wall['post'].pk}/")
+
+    if role == "other_staff":
+        assert response.status_code == 403
+        return
+    page = text(response)
+    assert "rejected the address: 550 5.1.1 &lt;address&gt;: Recipient address rejected" in page
+    assert [secret for secret in SECRETS if secret in page] == []
 
 
 def test_staff_see_a_replier_as_name_and_neighborhood_only(wall):

@@ -87,7 +87,9 @@ class ChannelDeliveryOut(Schema):
     failed: int = Field(description="Refused for good (a bad address, a gone browser).")
     given_up: int
     skipped: int = Field(description="Not sent: withdrawn, unsubscribed, moved away.")
-    opened: int | None = Field(description="Inbox: residents who opened it.")
+    opened: int | None = Field(description=(
+        "Inbox: residents who opened it. Email and push: messages whose link to the post "
+        "was followed (there are no tracking pixels)."))
     first_delivery_seconds: float | None = Field(description="From publishing.")
     last_delivery_seconds: float | None
     errors: list[tuple[str, int]] = Field(description="Commonest reasons of failure, with "

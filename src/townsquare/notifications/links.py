@@ -30,6 +30,27 @@ def post(post_id: int) -> str:
     return absolute(_reverse("web:post", post_id, fallback="/feed/"))
 
 
+def feed() -> str:
+    return absolute(_reverse("web:feed", fallback="/feed/"))
+
+
+def target_path(target: str, target_id: int) -> str:
+    """The page a message's link leads to (a path on this site, never taken from a link)."""
+    if target == "agency-post":
+        return _reverse("web:agency_post", target_id, fallback="/feed/")
+    if target == "post":
+        return _reverse("web:post", target_id, fallback="/feed/")
+    return "/"
+
+
+def opened(delivery_id: int, target: str, target_id: int) -> str:
+    """The link to the post in a message: following it records the message as opened
+    (web/views/notifications.py), then leads to `target_path`."""
+    token = tokens.make_open(delivery_id, target, target_id)
+    return absolute(_reverse("web:opened", target, target_id, token,
+                             fallback=target_path(target, target_id)))
+
+
 def settings_page() -> str:
     return absolute(_reverse("web:settings", fallback="/settings/") + "#notifications")
 

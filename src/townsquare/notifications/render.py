@@ -31,6 +31,9 @@ class Content:
     ttl: int
     why: str  # why the recipient gets it, for the footer
     summary: str  # the body alone, for a push notification
+    # The page the message leads to, as (target, id) of tokens.TARGETS: its link in a
+    # message records the open (links.opened).
+    target: tuple[str, int] | None = None
 
     @property
     def urgent(self) -> bool:
@@ -63,7 +66,8 @@ def agency_post(post: Any) -> Content:
     return Content(kind=kind, subject=f"{prefix}{urgent}{post.title} ({agency})",
                    title=f"{prefix}{urgent}{post.title}", lines=tuple(lines),
                    url=links.agency_post(post.pk), tag=f"agency-post-{post.pk}", ttl=ttl,
-                   why=f"{agency} posted it to your neighborhood", summary=post.body)
+                   why=f"{agency} posted it to your neighborhood", summary=post.body,
+                   target=("agency-post", post.pk))
 
 
 def reply(item: Any) -> Content:
@@ -72,7 +76,8 @@ def reply(item: Any) -> Content:
     return Content(kind=kinds.REPLY_TO_ME, subject=f"{author} replied to your post: {about}",
                    title=f"{author} replied to your post", lines=(f"“{about}”", item.body),
                    url=links.post(item.post_id), tag=f"post-{item.post_id}-replies",
-                   ttl=86400, why="someone replied to your post", summary=item.body)
+                   ttl=86400, why="someone replied to your post", summary=item.body,
+                   target=("post", item.post_id))
 
 
 def neighborhood_post(item: Any) -> Content:
@@ -82,38 +87,104 @@ def neighborhood_post(item: Any) -> Content:
                    subject=f"{title} ({author}, {item.neighborhood.name})", title=title,
                    lines=(f"{author} posted in {item.neighborhood.name}", item.body),
                    url=links.post(item.pk), tag=f"post-{item.pk}", ttl=86400,
-                   why=f"a neighbor posted in {item.neighborhood.name}", summary=item.body)
+                   why=f"a neighbor posted in {item.neighborhood.name}", summary=item.body,
+                   target=("post", item.pk))
 
 
 def notice(content: Content, *, delivery_id: int, message_id: str, user: Any,
            channel: str) -> Notice:
-    """The message for one recipient: `content` plus their address and unsubscribe link."""
-    unsubscribe = links.unsubscribe(user.pk, channel, content.kind)
-    if content.urgent:
+    """The message for one recipient: `content` plus their address and unsubscribe link.
+    Its link to the post records the open when followed (links.opened)."""
+    link = (links.opened(delivery_id, *content.target) if content.target is not None
+            else content.url)
+    footer = _footer(content, user, channel)
+    text = "\n\n".join([*content.lines, f"Read it on townsquare: {link}"])
+    text += _text_footer(footer)
+    html = "".join(linebreaks(escape(line)) for line in content.lines)
+    html += f'<p><a href="{escape(link)}">Read it on townsquare</a></p>'
+    html = _html_page(html, footer)
+    payload: dict[str, object] = {
+        "title": content.title, "body": _short(content.summary), "url": content.url,
+        "tag": content.tag, "urgent": content.urgent, "delivery": delivery_id}
+    if link != content.url:
+        payload["open"] = link  # the service worker opens this one (sw.js)
+    return _notice(content, footer, delivery_id=delivery_id, message_id=message_id, user=user,
+                   channel=channel, text=text, html=html, payload=payload)
+
+
+def digest(posts: list[Any], *, total: int, neighborhood: str, since: dt.datetime,
+           zone: dt.tzinfo, delivery_id: int, message_id: str, user: Any) -> Notice:
+    """The daily digest for one resident: `posts` (the first of `total` new posts they may
+    read in their neighborhood since `since`), each with its title and its own link (which
+    records the open, as the link of any other message does)."""
+    noun = "post" if total == 1 else "posts"
+    content = Content(
+        kind=kinds.NEIGHBORHOOD_POST, subject=f"{total} new {noun} in {neighborhood}",
+        title=f"{total} new {noun} in {neighborhood}", lines=(), url=links.feed(),
+        tag=f"digest-{delivery_id}", ttl=86400, summary="",
+        why=f"you chose one daily email of the new posts in {neighborhood}")
+    footer = _footer(content, user, kinds.EMAIL, setting=(
+        "New posts in your neighborhood by email are on in your settings, as one daily "
+        "digest; the unsubscribe link turns them off."))
+    when = f"{since.astimezone(zone):%a %b %d, %I:%M %p}"
+    items = [(item.title or item.body[:60], item.author.user.display_name,
+              links.opened(delivery_id, "post", item.pk)) for item in posts]
+    rest = total - len(items)
+    more = f"And {rest} more: {content.url}" if rest > 0 else f"Your feed: {content.url}"
+    text = "\n\n".join([f"New in {neighborhood} since {when}:",
+                         *(f"{title} ({author})\n{link}" for title, author, link in items),
+                         more])
+    html = f"<p>New in {escape(neighborhood)} since {escape(when)}:</p><ul>"
+    html += "".join(f'<li><a href="{escape(link)}">{escape(title)}</a> ({escape(author)})'
+                    "</li>" for title, author, link in items)
+    html += "</ul>"
+    label = f"And {rest} more on your feed" if rest > 0 else "Your feed"
+    html += f'<p><a href="{escape(content.url)}">{label}</a></p>'
+    return _notice(content, footer, delivery_id=delivery_id, message_id=message_id,
+                   user=user, channel=kinds.EMAIL, text=text + _text_footer(footer),
+                   html=_html_page(html, footer), payload={})
+
+
+@dataclass(frozen=True)
+class Footer:
+    why: str
+    unsubscribe: str
+    settings: str
+
+
+def _footer(content: Content, user: Any, channel: str, setting: str = "") -> Footer:
+    """Why the recipient gets it, which setting sends it (`setting`, or the kind's), and
+    the links to change that."""
+    if not setting and content.urgent:
         setting = (f"Urgent alerts cannot be muted on their own; the link turns {channel} "
                    "notifications off altogether.")
-    else:
+    elif not setting:
         setting = f"{kinds.KIND_LABELS[content.kind]} by {channel} are on in your settings."
-    footer = (f"You get this because {content.why}. {setting}",
-              f"Unsubscribe: {unsubscribe}", f"All your settings: {links.settings_page()}")
-    text = "\n\n".join([*content.lines, f"Read it on townsquare: {content.url}"])
-    text += "\n\n-- \n" + "\n".join(footer) + "\n"
-    html = "".join(linebreaks(escape(line)) for line in content.lines)
-    html += f'<p><a href="{escape(content.url)}">Read it on townsquare</a></p>'
-    html += ('<hr><p style="font-size:small">' + escape(footer[0]) + "<br>"
-             f'<a href="{escape(unsubscribe)}">Unsubscribe</a> · '
-             f'<a href="{escape(links.settings_page())}">All your settings</a></p>')
-    html = f'<!doctype html><html><body>{html}</body></html>'
+    return Footer(f"You get this because {content.why}. {setting}",
+                  links.unsubscribe(user.pk, channel, content.kind), links.settings_page())
+
+
+def _text_footer(footer: Footer) -> str:
+    return "\n\n-- \n" + "\n".join((footer.why, f"Unsubscribe: {footer.unsubscribe}",
+                                    f"All your settings: {footer.settings}")) + "\n"
+
+
+def _html_page(body: str, footer: Footer) -> str:
+    body += ('<hr><p style="font-size:small">' + escape(footer.why) + "<br>"
+             f'<a href="{escape(footer.unsubscribe)}">Unsubscribe</a> · '
+             f'<a href="{escape(footer.settings)}">All your settings</a></p>')
+    return f"<!doctype html><html><body>{body}</body></html>"
+
+
+def _notice(content: Content, footer: Footer, *, delivery_id: int, message_id: str, user: Any,
+            channel: str, text: str, html: str, payload: dict[str, object]) -> Notice:
     return Notice(
         delivery_id=delivery_id, message_id=message_id, kind=content.kind,
         urgent=content.urgent, subject=content.subject, text=text, html=html,
         url=content.url, tag=content.tag, to_email=user.email, to_name=user.display_name,
-        unsubscribe_url=unsubscribe,
+        unsubscribe_url=footer.unsubscribe,
         unsubscribe_mailto=links.unsubscribe_mailto(user.pk, channel, content.kind),
-        ttl=content.ttl,
-        push_payload={"title": content.title, "body": _short(content.summary), "url": content.url,
-                      "tag": content.tag, "urgent": content.urgent, "delivery": delivery_id},
-    )
+        ttl=content.ttl, push_payload=payload)
 
 
 def _short(text: str) -> str:

@@ -12,7 +12,7 @@ from townsquare.agencies import selectors as agencies
 from townsquare.agencies.models import AgencyPost
 from townsquare.core import policy
 from townsquare.core.errors import Forbidden
-from townsquare.notifications import kinds
+from townsquare.notifications import kinds, reasons
 from townsquare.notifications.models import Delivery, NotificationPreference, PushSubscription
 from townsquare.notifications.sources import preference_of
 
@@ -66,13 +66,17 @@ def _seconds(start: dt.datetime, end: dt.datetime | None) -> float | None:
     return None if end is None else round(max(0.0, (end - start).total_seconds()), 3)
 
 
-def delivery_report(user: Any, post: AgencyPost) -> DeliveryReport:
+def delivery_report(user: Any, post: AgencyPost,
+                    totals: dict[str, int] | None = None) -> DeliveryReport:
     """Counts per channel and state, opened, and the time from publishing to the first and
     last delivery. A handful of grouped queries, whatever the audience. Counts only: never
-    who (the privacy wall)."""
+    who (the privacy wall). Opened: for the inbox, residents who opened the post; for email
+    and push, messages whose link was followed (no tracking pixels: docs/notifications.md).
+    `totals`: the post's reach totals when the caller has them already."""
     if not policy.can_view_agency_internal(user, post.agency):
         raise Forbidden("Only the agency's staff can see this.")
-    totals, _per_neighborhood = agencies.reach(user, post)
+    if totals is None:
+        totals, _per_neighborhood = agencies.reach(user, post)
     inbox = ChannelReport(kinds.INBOX, total=post.audience_size,
                           delivered=post.audience_size if post.is_live() else 0,
                           opened=totals["seen"], first_delivery_seconds=0.0,
@@ -110,19 +114,17 @@ def delivery_report(user: Any, post: AgencyPost) -> DeliveryReport:
 
 
 def _errors(post: AgencyPost, channel: str, limit: int = 5) -> list[tuple[str, int]]:
-    """The commonest reasons of failures (texts from servers, never addresses)."""
+    """The commonest reasons of failures, with counts: texts from servers, never addresses
+    (reasons are stored masked; masked again here for older rows, then merged)."""
     rows = (Delivery.objects.filter(agency_post=post, channel=channel,
                                     state__in=("failed", "given_up"))
             .exclude(last_error="").values("last_error").annotate(n=Count("pk"))
-            .order_by("-n", "last_error")[:limit])
-    return [(_anonymous(r["last_error"]), r["n"]) for r in rows]
-
-
-def _anonymous(error: str) -> str:
-    """Mail servers quote the address they refuse; staff must not learn addresses."""
-    import re
-
-    return re.sub(r"[\w.+-]+@[\w.-]+", "<address>", error)
+            .order_by("-n", "last_error")[:100])
+    merged: dict[str, int] = {}
+    for row in rows:
+        reason = reasons.public(row["last_error"])
+        merged[reason] = merged.get(reason, 0) + row["n"]
+    return sorted(merged.items(), key=lambda item: (-item[1], item[0]))[:limit]
 
 
 # --- the inbox badge --------------------------------------------------------------------------

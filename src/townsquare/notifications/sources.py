@@ -3,6 +3,8 @@ verdict on each row: send this notice, skip (with the reason), or wait (quiet ho
 
 Whether the recipient may still see the source is asked of core.policy, with the
 recipient's resident profile loaded for the batch (policy caches it on the user object).
+A daily digest (digests.py) lists the posts of its window that policy lets its reader see
+now; one with nothing left is skipped.
 """
 
 from __future__ import annotations
@@ -16,12 +18,20 @@ from django.conf import settings
 from townsquare.accounts.models import User
 from townsquare.agencies.models import AgencyPost
 from townsquare.core import policy
-from townsquare.notifications import kinds, quiet, render
+from townsquare.notifications import digests, kinds, quiet, render
 from townsquare.notifications.channels import Notice
-from townsquare.notifications.models import NotificationPreference, PushSubscription
+from townsquare.notifications.models import Delivery, NotificationPreference, PushSubscription
 from townsquare.posts.models import Post, Reply
 
 _DEFAULT_PREFERENCE = NotificationPreference()  # field defaults = kinds.DEFAULTS
+
+
+@dataclass(frozen=True)
+class Window:
+    """What a digest row covers: posts created in (since, until]."""
+
+    since: dt.datetime
+    until: dt.datetime
 
 
 @dataclass
@@ -59,6 +69,8 @@ class Batch:
         self.replies: dict[int, Reply] = {}
         self.posts: dict[int, Post] = {}
         self.contents: dict[tuple[str, int], render.Content] = {}
+        self.windows: dict[int, Window] = {}  # digest rows
+        self.digest_posts: dict[int, list[Post]] = {}  # by neighborhood, oldest first
 
     @classmethod
     def load(cls, rows: list[Any], now: dt.datetime) -> Batch:
@@ -79,12 +91,38 @@ class Batch:
                          .in_bulk({r.reply_id for r in rows if r.reply_id}))
         batch.posts = (Post.objects.select_related("author__user", "neighborhood")
                        .in_bulk({r.post_id for r in rows if r.post_id}))
+        batch._load_digests([r for r in rows if _is_digest(r)])
         return batch
+
+    def _load_digests(self, rows: list[Any]) -> None:
+        """The digest rows' windows, and the live posts that may fall in them (by the
+        neighborhoods of their readers): one query each, whatever the number of rows."""
+        if not rows:
+            return
+        for pk, since, until in (Delivery.objects.filter(pk__in=[r.id for r in rows],
+                                                         digest_on__isnull=False)
+                                 .values_list("pk", "digest_since", "queued_at")):
+            self.windows[pk] = Window(since or until - dt.timedelta(days=1), until)
+        if not self.windows:
+            return
+        places = {resident.neighborhood_id for r in rows
+                  if (resident := getattr(self.users.get(r.recipient_id), "_ts_resident",
+                                          None)) is not None}
+        start = min(w.since for w in self.windows.values())
+        end = max(w.until for w in self.windows.values())
+        found = (Post.objects.filter(neighborhood_id__in=places, created_at__gt=start,
+                                     created_at__lte=end, deleted_at__isnull=True,
+                                     hidden_at__isnull=True)
+                 .select_related("author__user", "neighborhood").order_by("created_at", "pk"))
+        for post in found:
+            self.digest_posts.setdefault(post.neighborhood_id, []).append(post)
 
     def verdict(self, row: Any) -> Verdict:
         user = self.users.get(row.recipient_id)
         if user is None or not user.is_active:
             return Verdict(skip="the account is closed")
+        if _is_digest(row):
+            return self._digest(row, user)
         content_or_reason = self._content(row, user)
         if isinstance(content_or_reason, str):
             return Verdict(skip=content_or_reason)
@@ -113,6 +151,31 @@ class Batch:
         city_zone = resident.neighborhood.city.time_zone if resident else settings.TIME_ZONE
         return quiet.zone(preference.time_zone, city_zone)
 
+    def _digest(self, row: Any, user: Any) -> Verdict:
+        """A digest: the posts of its window its reader may see now, by core.policy."""
+        preference = preference_of(user)
+        if not (preference.neighborhood_digest
+                and wants(preference, kinds.EMAIL, kinds.NEIGHBORHOOD_POST)):
+            return Verdict(skip="the recipient turned the daily digest off")
+        window = self.windows.get(row.id)
+        resident = user._ts_resident
+        if window is None or resident is None:
+            return Verdict(skip="nothing to send")
+        posts = [post for post in self.digest_posts.get(resident.neighborhood_id, ())
+                 if window.since < post.created_at <= window.until
+                 and post.author_id != resident.pk and policy.can_view_post(user, post)]
+        if not posts:
+            return Verdict(skip="no new posts to list any more")
+        zone = self._zone(user, preference)
+        until = quiet.end_of_quiet(self.now, preference.quiet_start, preference.quiet_end,
+                                   zone)
+        if until is not None:
+            return Verdict(defer_until=until)
+        return Verdict(notice=render.digest(
+            posts[:digests.MAX_POSTS], total=len(posts), neighborhood=resident.neighborhood.name,
+            since=window.since, zone=zone, delivery_id=row.id, message_id=row.message_id,
+            user=user))
+
     def _content(self, row: Any, user: Any) -> render.Content | str:
         """The source's content, or why the row must not go out any more."""
         if row.agency_post_id:
@@ -140,6 +203,11 @@ class Batch:
         if key not in self.contents:
             self.contents[key] = make()
         return self.contents[key]
+
+
+def _is_digest(row: Any) -> bool:
+    """A row with no source of its own is a daily digest (its window is on the row)."""
+    return not (row.agency_post_id or row.reply_id or row.post_id)
 
 
 def _has_resident(user: Any) -> bool:

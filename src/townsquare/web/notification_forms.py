@@ -21,7 +21,9 @@ class NotificationSettingsForm(PageForm):
     push_enabled = forms.BooleanField(label="Push notifications in subscribed browsers",
                                       required=False)
     neighborhood_digest = forms.BooleanField(
-        label="Send neighborhood posts by email as one daily digest", required=False)
+        label="Send neighborhood posts by email as one daily digest", required=False,
+        help_text="Needs “New posts in my neighborhood” by email. One email a morning "
+                  "with the day's posts, instead of one email per post.")
     quiet_start = forms.TimeField(label="Quiet hours start", required=False,
                                   widget=forms.TimeInput(attrs={"type": "time"},
                                                          format="%H:%M"))

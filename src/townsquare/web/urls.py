@@ -94,6 +94,8 @@ urlpatterns = [
     path("settings/notifications/", notifications.notification_settings,
          name="notification_settings"),
     path("u/<str:token>/", notifications.unsubscribe, name="unsubscribe"),
+    path("open/<slug:target>/<int:target_id>/<str:token>/", notifications.opened,
+         name="opened"),
     path("sw.js", notifications.service_worker, name="service_worker"),
     path("events/inbox", notifications.inbox_events, name="inbox_events"),
 ]

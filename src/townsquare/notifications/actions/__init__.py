@@ -1,6 +1,7 @@
 """Every write about notifications goes through these functions (API, pages, admin, the
 delivery engine, commands)."""
 
+from townsquare.notifications.actions.opens import record_open
 from townsquare.notifications.actions.preferences import (
     retire_email_address,
     unsubscribe,
@@ -20,6 +21,7 @@ from townsquare.notifications.actions.sources import (
 __all__ = [
     "agency_post_published",
     "neighborhood_post_created",
+    "record_open",
     "reply_created",
     "retire_email_address",
     "retire_subscription",

@@ -17,6 +17,8 @@ from townsquare.notifications.models import NotificationPreference
 
 URGENT_MESSAGE = ("Urgent alerts cannot be muted on their own: they reach you on every "
                   "channel that is on. Turn the channel off to stop them there.")
+DIGEST_MESSAGE = ("The daily digest collects neighborhood posts by email: turn on "
+                  "neighborhood posts by email too, or leave the digest off.")
 _BOOLEAN_FIELDS = {"email_enabled", "push_enabled", "neighborhood_digest",
                    *(f for c in kinds.CHANNELS for k in kinds.KINDS
                      if (f := kinds.field_for(c, k)) is not None)}
@@ -54,6 +56,10 @@ def _clean(changes: dict[str, Any], current: NotificationPreference) -> dict[str
     elif start is not None and start == end:
         errors.setdefault("quiet_hours", []).append("Quiet hours must not start and end at "
                                                     "the same time.")
+    neighborhood_email = kinds.field_for(kinds.EMAIL, kinds.NEIGHBORHOOD_POST)
+    if (cleaned.get("neighborhood_digest") is True
+            and not cleaned.get(neighborhood_email, getattr(current, neighborhood_email))):
+        errors.setdefault("neighborhood_digest", []).append(DIGEST_MESSAGE)
     if errors:
         raise Invalid("Please correct the highlighted settings.", errors)
     return cleaned

@@ -122,5 +122,8 @@ def _post(job: tuple[str, bytes, dict[str, str]]) -> Outcome:
         response = _session().post(endpoint, data=body, headers=headers,
                                    timeout=TIMEOUT_SECONDS)
     except requests.RequestException as exc:
-        return Outcome(RETRY, f"cannot reach the push service: {exc}"[:300])
+        # The exception's text holds the endpoint, which names one browser: the kind of
+        # failure and the service's host are what the reason needs.
+        host = urlsplit(endpoint).hostname or "?"
+        return Outcome(RETRY, f"cannot reach the push service ({host}): {type(exc).__name__}")
     return outcome_for(response.status_code, response.headers, response.text)

@@ -44,8 +44,12 @@ class Delivery(models.Model):
                               related_name="+")
     post = models.ForeignKey("posts.Post", null=True, blank=True, on_delete=models.CASCADE,
                              related_name="+")
-    # A daily digest of neighborhood posts: the day it covers (the recipient's local date).
+    # A daily digest of neighborhood posts (notifications/digests.py): the recipient's local
+    # date it was cut on, and the start of the window it covers. The window ends at
+    # `queued_at` (the cut); the next digest's window starts there, so a post is in one
+    # digest at most.
     digest_on = models.DateField(null=True, blank=True)
+    digest_since = models.DateTimeField(null=True, blank=True)
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
                                   related_name="+")
     channel = models.CharField(max_length=5, choices=Channel.choices)
@@ -98,6 +102,9 @@ class Delivery(models.Model):
             # The agency's per-post counts.
             models.Index(fields=["agency_post", "channel", "state"],
                          name="delivery_post_stats"),
+            # A recipient's last digest (where the next one's window starts).
+            models.Index(fields=["recipient", "queued_at"], name="delivery_digest_last",
+                         condition=Q(digest_on__isnull=False)),
         ]
 
     def __str__(self) -> str:

@@ -1,6 +1,6 @@
 """Agency posts as their staff handle them: compose (with the audience shown before
-publishing), the post's own page (as residents see it, its replies and its reach), edit,
-withdraw, and hiding an abusive reply."""
+publishing), the post's own page (as residents see it, its replies, its reach and its
+delivery by inbox, email and push), edit, withdraw, and hiding an abusive reply."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from townsquare.agencies import actions, images, selectors
 from townsquare.agencies.models import Agency, AgencyPost
 from townsquare.core import policy
 from townsquare.core.errors import DomainError, Invalid, TooLarge
+from townsquare.notifications import selectors as notifications
 from townsquare.places import selectors as places
 from townsquare.web import maps
 from townsquare.web.agency_forms import AgencyPostForm, Target, WithdrawForm
@@ -177,6 +178,7 @@ def _render_staff_post(request: HttpRequest, agency: Agency, post: AgencyPost) -
     if policy.agency_role(user, agency) is not None:
         actions.mark_read(user, post)  # the staff inbox's read state
     totals, per_neighborhood = selectors.reach(user, post)
+    report = notifications.delivery_report(user, post, totals)
     return render(request, "web/agencies/staff_post.html", {
         **agency_context(request, agency, "post"), "post": post,
         "status": post.current_status(), "live": post.is_live(),
@@ -188,7 +190,50 @@ def _render_staff_post(request: HttpRequest, agency: Agency, post: AgencyPost) -
         "can_edit": policy.can_publish(user, agency)
         and post.current_status() != AgencyPost.Status.WITHDRAWN,
         "can_hide": policy.can_handle_replies(user, agency),
+        "delivery": report, "delivery_rows": [_delivery_row(c) for c in report.channels],
+        "delivery_errors": [(_channel_label(c.channel), reason, count)
+                            for c in report.channels for reason, count in c.errors],
     })
+
+
+# The delivery section: what each column shows (the inbox has nothing to send or retry).
+_DELIVERY_COLUMNS = [("Messages", "total"), ("Waiting", "waiting"), ("Retrying", "retrying"),
+                     ("Sent", "sent"), ("Delivered", "delivered"), ("Failed", "failed"),
+                     ("Given up", "given_up"), ("Skipped", "skipped"), ("Opened", "opened")]
+_NOT_FOR_INBOX = {"waiting", "retrying", "sent", "failed", "given_up", "skipped"}
+
+
+def _delivery_row(report: Any) -> dict[str, Any]:
+    inbox = report.channel == "inbox"
+    values = {**vars(report), "waiting": report.queued + report.sending}
+    cells = [(label, "—" if inbox and name in _NOT_FOR_INBOX else f"{values[name] or 0:,}")
+             for label, name in _DELIVERY_COLUMNS]
+    first, last = report.first_delivery_seconds, report.last_delivery_seconds
+    if inbox:
+        first = last = "At once" if report.delivered else "—"
+    return {"label": _channel_label(report.channel), "cells": cells,
+            "first": first if inbox else duration(first),
+            "last": last if inbox else duration(last)}
+
+
+def _channel_label(channel: str) -> str:
+    return {"inbox": "Inbox", "email": "Email", "push": "Web Push"}.get(channel, channel)
+
+
+def duration(seconds: float | None) -> str:
+    """Seconds from publishing, as people read them: "under 1 s", "42 s", "3 min 5 s"."""
+    if seconds is None:
+        return "—"
+    if seconds < 1:
+        return "under 1 s"
+    whole = round(seconds)
+    if whole < 60:
+        return f"{whole} s"
+    minutes, rest = divmod(whole, 60)
+    if minutes < 60:
+        return f"{minutes} min {rest} s"
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours} h {minutes} min"
 
 
 @agency_page

@@ -1,5 +1,6 @@
 """Notification pages: the notification settings, one-click unsubscribe (RFC 8058), the
-service worker for Web Push, and the inbox badge's event stream (SSE)."""
+link in a message that counts it as opened, the service worker for Web Push, and the inbox
+badge's event stream (SSE)."""
 
 from __future__ import annotations
 
@@ -16,11 +17,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
 from townsquare.core.errors import DomainError, NotFound
-from townsquare.notifications import actions, selectors, tokens, vapid
+from townsquare.notifications import actions, links, selectors, tokens, vapid
 from townsquare.notifications.kinds import KIND_LABELS
 from townsquare.web.errors import add_domain_error, domain_errors
 from townsquare.web.notification_forms import NotificationSettingsForm
@@ -82,6 +84,19 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
         "request_": request_, "token": token,
         "urgent": request_.kind == "urgent_alert",
         "label": KIND_LABELS[request_.kind]})
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD"])
+def opened(request: HttpRequest, target: str, target_id: int, token: str) -> HttpResponse:
+    """The link to the post in an email or a push notification: count the message as
+    opened (the first time), then go to the post, where signing in applies as anywhere.
+    The destination is always this site's page for `target`, never taken from the link, so
+    a bad or altered token still leads to the post (or home) and records nothing. A HEAD
+    (link checkers) records nothing either."""
+    if request.method == "GET":
+        actions.record_open(token, target, target_id, opener=request.user)
+    return redirect(links.target_path(target, target_id))
 
 
 @require_GET
