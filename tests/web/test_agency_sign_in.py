@@ -13,6 +13,7 @@ from django.test import Client
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from tests.factories import PASSWORD
 from tests.web.agency_helpers import code_for, enrol, signed_in, text
 from tests.web.helpers import field_error
 from townsquare.agencies import actions
@@ -210,3 +211,32 @@ def test_a_removed_staff_member_is_no_longer_asked_nor_let_in(agency_roles, poli
 
     assert client.get("/agency/testville-police/").status_code == 403
     assert client.get("/accounts/two-factor/").status_code == 403
+
+
+def with_password(user):
+    """Staff are invited without a password (they set one through their link)."""
+    user.set_password(PASSWORD)
+    user.save(update_fields=["password"])
+    return user
+
+
+@pytest.mark.parametrize(("role", "lands_on"), [
+    ("publisher", "/agency/"), ("admin", "/agency/"), ("resident_in", "/"), ("operator", "/")])
+def test_signing_in_leads_staff_to_their_agency_and_others_home(agency_roles, role, lands_on):
+    user = with_password(agency_roles[role])
+    client = Client()
+
+    signed = client.post("/login/", {"username": user.email, "password": PASSWORD})
+    asked = client.get(signed["Location"], follow=True)
+
+    assert (signed.status_code, signed["Location"]) == (302, lands_on)
+    if lands_on == "/agency/":  # then the second factor, before any agency page opens
+        assert asked.redirect_chain[-1][0].startswith("/accounts/two-factor/")
+
+
+def test_a_next_page_still_wins_over_the_agency(agency_roles):
+    officer = with_password(agency_roles["publisher"])
+    signed = Client().post("/login/?next=/search/", {"username": officer.email,
+                                                      "password": PASSWORD})
+
+    assert signed["Location"] == "/search/"

@@ -99,6 +99,13 @@ class LoginView(auth_views.LoginView):
     form_class = LoginForm
     redirect_authenticated_user = True
 
+    def get_default_redirect_url(self) -> str:
+        """Where a sign-in without `next` leads: agency staff to their agency (whose pages
+        ask for the second factor first), everyone else to the home page."""
+        if policy.agency_staff_of(self.request.user) is not None:
+            return reverse("web:agency_home")
+        return super().get_default_redirect_url()
+
     def form_invalid(self, form: LoginForm) -> HttpResponse:  # type: ignore[override]
         response = super().form_invalid(form)
         response.status_code = 429 if form.rate_limited else 400
