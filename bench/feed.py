@@ -11,7 +11,8 @@ in time order, as a live site produces them). Then, for a verified resident of t
 neighborhood with the most nearby neighborhoods, it times the first and the tenth page
 of 25:
 
-  query     posts.selectors.feed(): the keyset merge plus the post fetch
+  query     posts.selectors.feed(): the resident, the neighborhoods they follow, and the
+            page (the keyset merge and the posts, one statement)
   request   GET /api/v1/feed through Django's test Client with a bearer token
   baseline  posts.selectors.feed_offset_baseline(): one IN (...) + ORDER BY + OFFSET query
 
@@ -454,10 +455,9 @@ def _breakdown(fn: Any, before: Any, samples: int) -> dict[str, float]:
 
 
 STATEMENT_LABELS = {  # a table a statement reads -> what it is for; the first match wins
-    "accounts_resident_muted_nearby": "muted neighborhoods",
-    "places_neighborhood_nearby": "nearby neighborhoods",
-    "posts_feeditem": "feed keys (all streams)",
-    "posts_post": "the 25 posts with authors",
+    "places_neighborhood_nearby": "followed nearby neighborhoods",
+    "posts_feeditem": "the page: all streams and the 25 posts",
+    "agencies_agencypost": "the agency posts",
     "accounts_apitoken": "the token",
     "accounts_resident": "the resident",
 }
@@ -566,7 +566,7 @@ def print_report(report: dict[str, Any]) -> None:
           r["baseline_p50"], r["baseline_p95"],
           f"{r['speedup']:.1f}x" if r["speedup"] else None] for r in cases(report)],
     )
-    print("query    = posts.selectors.feed() (keyset merge + post fetch); request = GET "
+    print("query    = posts.selectors.feed() (resident, neighborhoods, the page); request = GET "
           "/api/v1/feed with a bearer token; baseline = feed_offset_baseline() (OFFSET)")
     q = report["queries"]
     for kind in ("query", "request"):

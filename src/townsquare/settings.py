@@ -137,6 +137,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
 IS_POSTGRES = DATABASES["default"]["ENGINE"].startswith("django.db.backends.postgresql")
+if IS_POSTGRES:
+    # psycopg prepares a statement once it has run 5 times on a connection, so PostgreSQL
+    # stops planning it on every call. Only statements bound on the server are prepared: the
+    # feed page's (posts/feed_query.py). The ORM binds on the client and is never prepared.
+    # Behind a pooler in transaction mode that does not track prepared statements (PgBouncer
+    # before 1.21, or max_prepared_statements = 0), turn it off (docs/operations.md).
+    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = (
+        5 if env_bool("DATABASE_PREPARED_STATEMENTS", True) else None
+    )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"

@@ -149,8 +149,9 @@ def test_feed_query_count_is_the_same_on_every_page(city, police, agency_roles, 
         cursor = page.next
 
     assert kinds == [{"Post", "AgencyPost"}] * 3
-    # resident, muted, nearby, the keys, the resident posts, the agency posts.
-    assert counts == [6, 6, 6]
+    # resident, followed nearby neighborhoods, the page (keys and resident posts), the
+    # agency posts.
+    assert counts == [4, 4, 4]
     assert cursor is None
 
 

@@ -107,9 +107,9 @@ def test_page_10_costs_the_same_queries_as_page_1(elm_feed):
         assert len(reading) == 0
         counts.append(len(captured))
         feed_reads.append(sum("posts_feeditem" in q["sql"] for q in captured.captured_queries))
-    # resident, muted neighborhoods, nearby neighborhoods, the 9 streams in one statement,
-    # the 25 posts with their authors and neighborhoods.
-    assert counts == [5, 5]
+    # resident, followed nearby neighborhoods, and one statement for the 9 streams and the 25
+    # posts with their authors and neighborhoods.
+    assert counts == [3, 3]
     assert feed_reads == [1, 1]
 
 
@@ -164,5 +164,51 @@ def test_author_who_moved_is_labelled_with_their_new_neighborhood(city):
 
     assert [p.pk for p in page.items] == [second.pk, first.pk]
     assert labels == [("Birch", "Cedar", author.display_name)] * 2
-    assert len(captured) == 6
+    assert len(captured) == 4  # resident, neighborhoods, the page, the author's new one
     assert len(reading) == 0
+
+
+def _prepared_feed_statements() -> list[tuple[str, int]]:
+    """The prepared feed statements on this connection: (text, times run as a generic plan)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement, generic_plans FROM pg_prepared_statements"
+                       " WHERE statement LIKE %s", ["%posts_feeditem%"])
+        return cursor.fetchall()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL prepares statements")
+def test_postgresql_prepares_the_page_statement_and_stops_planning_it(elm_feed):
+    reader, _authors = elm_feed
+    cursor = None
+    ids = []
+    for number in range(20):
+        if number == 5:
+            assert _prepared_feed_statements() == []
+        page = selectors.feed(_fresh(reader), cursor=cursor, limit=10)
+        ids += [p.pk for p in page.items]
+        cursor = page.next
+
+    # One statement per form (the first page, pages after a cursor): only the latter ran
+    # more than 5 times. Once prepared, PostgreSQL plans it 5 more times, then settles on
+    # the generic plan, which needs the page size written into the statement.
+    [(statement, generic_plans)] = _prepared_feed_statements()
+    assert "UNION ALL" in statement and "posts_post" in statement and "LIMIT 11" in statement
+    assert generic_plans > 0
+    assert ids == _expected(reader)[:200]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL prepares statements")
+def test_no_statement_is_prepared_when_turned_off(elm_feed):
+    reader, _authors = elm_feed
+    connection.ensure_connection()
+    threshold = connection.connection.prepare_threshold
+    connection.connection.prepare_threshold = None  # DATABASE_PREPARED_STATEMENTS=0
+    try:
+        cursor = None
+        for _ in range(8):
+            cursor = selectors.feed(_fresh(reader), cursor=cursor).next
+    finally:
+        connection.connection.prepare_threshold = threshold
+
+    assert _prepared_feed_statements() == []
+    assert cursor is not None

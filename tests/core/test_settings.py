@@ -55,3 +55,28 @@ def test_email_url_is_translated_into_smtp_settings():
 def test_email_url_rejects_unknown_schemes():
     with pytest.raises(RuntimeError, match="EMAIL_URL must be smtp"):
         _email_settings("http://127.0.0.1")
+
+
+def _database_options(tmp_path, **env: str) -> str:
+    environ = {k: v for k, v in os.environ.items() if k != "DATABASE_PREPARED_STATEMENTS"}
+    environ.update({"TOWNSQUARE_VAR_DIR": str(tmp_path), **env})
+    code = "from townsquare import settings; print(settings.DATABASES['default']['OPTIONS'])"
+    result = subprocess.run([sys.executable, "-c", code], env=environ, capture_output=True,
+                            text=True, timeout=60, check=True)
+    return result.stdout.strip()
+
+
+@pytest.mark.parametrize(("switch", "threshold"), [(None, 5), ("1", 5), ("0", None)])
+def test_postgresql_prepared_statements_can_be_turned_off_for_poolers(tmp_path, switch,
+                                                                       threshold):
+    env = {"DATABASE_URL": "postgres://someone@db.invalid:5432/townsquare"}
+    if switch is not None:
+        env["DATABASE_PREPARED_STATEMENTS"] = switch
+
+    assert _database_options(tmp_path, **env) == repr({"prepare_threshold": threshold})
+
+
+def test_sqlite_has_no_prepare_threshold(tmp_path):
+    options = _database_options(tmp_path, DATABASE_URL="", DATABASE_PREPARED_STATEMENTS="1")
+
+    assert "prepare_threshold" not in options

@@ -8,9 +8,10 @@ import pytest
 
 from tests import factories
 from townsquare.accounts import actions as accounts
+from townsquare.core import policy
 from townsquare.core.errors import Invalid, NotFound
 from townsquare.posts import actions, selectors
-from townsquare.posts.models import FeedItem
+from townsquare.posts.models import FeedItem, Post
 
 T0 = dt.datetime(2025, 5, 1, 12, 0, tzinfo=dt.UTC)
 
@@ -49,6 +50,33 @@ def test_pages_cover_every_post_once_in_order_even_with_equal_times(roles, clock
     assert len(expected) == 8
     assert ids == expected
     assert sizes == [3, 3, 2]
+
+
+def test_feed_items_are_the_stored_posts_with_their_authors_public_labels(roles):
+    """The page statement's rows become the posts the ORM would load, field for field; of
+    the author, only the public label is loaded, never the private home point or address."""
+    shared = actions.create_post(
+        roles["nearby"], title="Seen him?", body="Someone trying car doors",
+        category="crime_safety", share_nearby=True,
+        person={"top": "red hoodie", "bottom": "gray jeans", "shoes": "white sneakers"})
+    local = factories.make_post(roles["lead"], body="Block party on Saturday")
+    actions.thank_post(roles["neighbor"], local)
+
+    items = selectors.feed(roles["neighbor"]).items
+
+    assert [p.pk for p in items] == [local.pk, shared.pk]
+    for item in items:
+        stored = Post.objects.select_related(
+            "author__user", "author__neighborhood", "neighborhood").get(pk=item.pk)
+        fields = [f.attname for f in Post._meta.concrete_fields]
+        assert [getattr(item, f) for f in fields] == [getattr(stored, f) for f in fields]
+        assert policy.public_resident_label(item.author) == policy.public_resident_label(
+            stored.author)
+        assert (item.neighborhood.slug, item.neighborhood.name) == (
+            stored.neighborhood.slug, stored.neighborhood.name)
+        assert {"home_lat", "home_lon", "home_address"} <= item.author.get_deferred_fields()
+    assert items[1].person["top"] == "red hoodie"
+    assert items[0].thank_count == 1 and items[0].created_at.tzinfo is not None
 
 
 def test_a_page_size_larger_than_the_feed_has_no_next(roles):

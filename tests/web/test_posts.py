@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from tests import factories
 from tests.web.helpers import field_error
@@ -122,6 +124,24 @@ def test_feed_pages_with_a_cursor(roles, client_as, settings):
     assert "Older posts" not in second
     assert other.pk not in _post_ids(first + second)
     assert client.get("/feed/?cursor=garbage").status_code == 400
+
+
+def test_feed_page_costs_the_same_queries_for_one_post_or_twenty(roles, client_as, settings):
+    """Nothing on a card loads more of a post, its author or its neighborhood."""
+    settings.TOWNSQUARE_RATE_LIMITS = {**settings.TOWNSQUARE_RATE_LIMITS, "post": "100/3600"}
+    factories.make_post(roles["neighbor"], title="First")
+    client = client_as(roles["lead"])
+    client.get("/feed/")
+    with CaptureQueriesContext(connection) as one:
+        assert len(_post_ids(client.get("/feed/").content.decode())) == 1
+    authors = [roles["neighbor"], roles["lead"], roles["nearby"]]
+    for n in range(19):
+        factories.make_post(authors[n % 3], title=f"Post {n}", share_nearby=True)
+
+    with CaptureQueriesContext(connection) as twenty:
+        assert len(_post_ids(client.get("/feed/").content.decode())) == 20
+
+    assert len(twenty) == len(one)
 
 
 def test_feed_items_show_who_where_what_and_counts(roles, client_as):

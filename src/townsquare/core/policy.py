@@ -17,8 +17,10 @@ decide visibility themselves. Rules (docs/privacy.md):
 
 from __future__ import annotations
 
+import functools
 from typing import TYPE_CHECKING, Any
 
+from django.db import connection
 from django.db.models import Q
 
 if TYPE_CHECKING:
@@ -63,9 +65,35 @@ def nearby_ids(resident: Resident) -> list[int]:
 
 
 def feed_neighborhoods(resident: Resident) -> tuple[int, list[int]]:
-    """(own neighborhood id, nearby ids whose shared posts the resident follows)."""
-    muted = set(resident.muted_nearby.values_list("id", flat=True))
-    return resident.neighborhood_id, [n for n in nearby_ids(resident) if n not in muted]
+    """(own neighborhood id, nearby ids whose shared posts the resident follows), the nearby
+    ids in ascending order: the nearby neighborhoods minus the muted ones, in one query.
+
+    Every feed page asks this, so the statement is written out: the ORM's form of it (an
+    `exclude(...__in=subquery)` on the through table) cost about four times as much per call,
+    nearly all of it in composing the SQL (docs/performance.md)."""
+    with connection.cursor() as cursor:
+        cursor.execute(_followed_nearby_sql(), [resident.neighborhood_id, resident.pk])
+        followed = [row[0] for row in cursor.fetchall()]
+    return resident.neighborhood_id, followed
+
+
+@functools.cache
+def _followed_nearby_sql() -> str:
+    from townsquare.accounts.models import Resident
+    from townsquare.places.models import Neighborhood
+
+    def table_and_columns(field: Any) -> tuple[str, str, str]:
+        through = field.remote_field.through._meta
+        return (connection.ops.quote_name(through.db_table),
+                connection.ops.quote_name(field.m2m_column_name()),
+                connection.ops.quote_name(field.m2m_reverse_name()))
+
+    nearby, nearby_from, nearby_to = table_and_columns(Neighborhood._meta.get_field("nearby"))
+    muted, muted_resident, muted_nbhd = table_and_columns(
+        Resident._meta.get_field("muted_nearby"))
+    return (f"SELECT {nearby_to} FROM {nearby} WHERE {nearby_from} = %s"  # noqa: S608
+            f" AND {nearby_to} NOT IN (SELECT {muted_nbhd} FROM {muted}"
+            f" WHERE {muted_resident} = %s) ORDER BY 1")
 
 
 # --- Posts --------------------------------------------------------------------------------

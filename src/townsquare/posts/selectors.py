@@ -11,18 +11,16 @@ docs/feeds.md and docs/performance.md.
 
 from __future__ import annotations
 
-import datetime as dt
-import functools
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import connection
 from django.db.models import Q, QuerySet, prefetch_related_objects
 from django.utils import timezone
 
 from townsquare.agencies import selectors as agency_selectors
 from townsquare.core import cursors, policy
 from townsquare.core.errors import NotFound
+from townsquare.posts import feed_query
 from townsquare.posts.models import FeedItem, Post, Reply, Report, Thank
 
 
@@ -32,97 +30,27 @@ class Page:
     next: str | None
 
 
-@functools.cache
-def _keys_sql(streams: int, after: bool) -> str:
-    """The one statement that reads every stream of a feed page.
-
-    Stream 0 is the resident's own neighborhood (index `feed_nbhd_keyset`), streams 1..n
-    the followed nearby ones, shared rows only (partial index `feed_nbhd_shared_keyset`:
-    the bare `share_nearby` term is what lets SQLite match its predicate). Each stream keeps
-    its own ORDER BY ... LIMIT, so each is a backward index range scan that stops after
-    `limit` rows; the outer ORDER BY merges at most `limit * streams` rows (PostgreSQL
-    plans it as a Merge Append that reads only what the page needs). `SELECT * FROM (...)`
-    around every stream is what lets SQLite accept a LIMIT per part; the ORM's `union()`
-    cannot, there. The SQL is written out rather than composed from 1 + n querysets because
-    composing those cost more than the database spends running them (about 0.15 ms each,
-    measured by bench/feed.py). All values are parameters.
-
-    Agency posts have rows too (`agency_post_id` set, one per targeted neighborhood, never
-    shared): their `created_at` is the publish time, possibly in the future, so every
-    stream is bounded by `created_at <= now` (which also bounds the index range), and an
-    expired row is skipped by its own `expires_at`, with no join (docs/agencies.md).
-    """
-    table = connection.ops.quote_name(FeedItem._meta.db_table)
-    # `created_at <= bound` bounds the index range (bound: now, or the cursor's time if
-    # earlier); the equal-time tie after a cursor is filtered after, as are expired rows.
-    tie = " AND NOT (created_at = %s AND id >= %s)" if after else ""
-    parts = [
-        f"SELECT * FROM (SELECT created_at, id, post_id, agency_post_id FROM {table}"  # noqa: S608
-        f" WHERE neighborhood_id = %s{' AND share_nearby' if number else ''}"
-        f" AND created_at <= %s{tie} AND (expires_at IS NULL OR expires_at > %s)"
-        f" ORDER BY created_at DESC, id DESC LIMIT %s) AS stream{number}"
-        for number in range(streams)
-    ]
-    return " UNION ALL ".join(parts) + " ORDER BY 1 DESC, 2 DESC LIMIT %s"
-
-
-def _merged_keys(neighborhoods: list[int], after: tuple[dt.datetime, int] | None,
-                 limit: int) -> list[tuple[dt.datetime, int, int | None, int | None]]:
-    """The first `limit` (created_at, id, post_id, agency_post_id) of the streams after
-    `after`, none of them in the future or expired."""
-    prep = FeedItem._meta.get_field("created_at").get_db_prep_value
-    now = timezone.now()
-    bound = prep(min(after[0], now) if after is not None else now, connection)
-    tie: list[Any] = [prep(after[0], connection), after[1]] if after is not None else []
-    expiry = prep(now, connection)
-    params: list[Any] = []
-    for nbhd in neighborhoods:
-        params += [nbhd, bound, *tie, expiry, limit]
-    # raw() applies the field converters: created_at is an aware datetime on every backend.
-    rows = FeedItem.objects.raw(_keys_sql(len(neighborhoods), after is not None),
-                                [*params, limit])
-    return [(row.created_at, row.pk, row.post_id, row.agency_post_id) for row in rows]
-
-
-def feed_item_keys(
-    user: Any, *, cursor: str | None = None, limit: int = 25,
-) -> tuple[list[tuple[dt.datetime, int, int | None, int | None]], str | None]:
-    """The (created_at, feed item id, post id, agency post id) keys of one feed page,
-    newest first; one of the two ids is None."""
-    resident = policy.verified_resident_of(user)
-    if resident is None:
-        return [], None
-    after = cursors.decode(cursor) if cursor else None
-    own, nearby = policy.feed_neighborhoods(resident)
-    merged = _merged_keys([own, *nearby], after, limit + 1)
-    page = merged[:limit]
-    more = len(merged) > limit
-    next_cursor = cursors.encode(page[-1][0], page[-1][1]) if more and page else None
-    return page, next_cursor
-
-
-# Columns a feed never shows: boundaries and import data are for maps and re-imports, the
-# password hash for logging in. Not loading them takes about a tenth off the post fetch.
-_FEED_DEFERRED = ("neighborhood__geometry_wkb", "neighborhood__source_properties",
-                  "author__user__password")
-
-
 def feed(user: Any, *, cursor: str | None = None, limit: int = 25) -> Page:
-    """A feed page: `Post`s and the `AgencyPost`s targeted at the resident's neighborhood,
-    each kind fetched in one query (none when the page has none of that kind). Agency
-    staff get their own agency's posts instead (agencies.selectors.staff_feed)."""
-    if policy.verified_resident_of(user) is None and policy.agency_staff_of(user) is not None:
+    """A feed page: `Post`s (with their authors and neighborhoods) and the `AgencyPost`s
+    targeted at the resident's neighborhood. The page's keys and its resident posts come in
+    one statement (posts/feed_query.py), its agency posts in one more query when it has
+    some. Agency staff get their own agency's posts instead (agencies.selectors.staff_feed).
+    """
+    resident = policy.verified_resident_of(user)
+    if resident is None and policy.agency_staff_of(user) is not None:
         staff_page = agency_selectors.staff_feed(user, cursor=cursor, limit=limit)
         return Page(staff_page.items, staff_page.next)
-    keys, next_cursor = feed_item_keys(user, cursor=cursor, limit=limit)
-    posts = (
-        Post.objects.select_related("author__user", "neighborhood")
-        .defer(*_FEED_DEFERRED)
-        .in_bulk([k[2] for k in keys if k[2] is not None])
-    )
-    agency_posts = agency_selectors.posts_by_ids([k[3] for k in keys if k[3] is not None])
-    _share_neighborhoods(list(posts.values()))
-    items = [posts.get(k[2]) if k[2] is not None else agency_posts.get(k[3]) for k in keys]
+    if resident is None:
+        return Page([], None)
+    after = cursors.decode(cursor) if cursor else None
+    own, nearby = policy.feed_neighborhoods(resident)
+    rows, more = feed_query.read_page([own, *nearby], after, limit)
+    next_cursor = cursors.encode(rows[-1].created_at, rows[-1].id) if more and rows else None
+    agency_posts = agency_selectors.posts_by_ids(
+        [row.agency_post_id for row in rows if row.agency_post_id is not None])
+    _share_neighborhoods([row.post for row in rows if row.post is not None])
+    items = [row.post if row.post is not None else agency_posts.get(row.agency_post_id)
+             for row in rows]
     return Page([item for item in items if item is not None], next_cursor)
 
 
@@ -145,7 +73,7 @@ def _share_neighborhoods(posts: list[Post]) -> None:
 
 
 def feed_offset_baseline(user: Any, *, page: int, limit: int = 25) -> list[int | None]:
-    """The naive form of `feed_item_keys` (one IN query, ORDER BY, OFFSET), kept for the
+    """The naive form of the feed's keyset read (one IN query, ORDER BY, OFFSET), kept for the
     benchmark and the tests only: the same rows (published, not expired), as post ids
     (None for an agency post)."""
     resident = policy.verified_resident_of(user)
