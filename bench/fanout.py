@@ -26,7 +26,6 @@ baseline; inbox ready <= 1 s; email >= 1,000/s; push >= 500/s. See docs/performa
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import os
 import subprocess
 import sys
@@ -36,10 +35,10 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import _common  # noqa: E402  (the bench directory is not a package)
+import _population  # noqa: E402
 import _sinks  # noqa: E402
 
-GEOJSON = _common.ROOT / "data" / "sacramento" / "neighborhoods.geojson"
-CHUNK = 50_000
+CHUNK = _population.CHUNK
 TARGETS = {"publish_seconds": 0.2, "speedup": 10.0, "inbox_ready_seconds": 1.0,
            "email_per_second": 1000.0, "push_per_second": 500.0}
 STALL_SECONDS = 120  # no delivery finished for this long: something is broken, stop
@@ -48,106 +47,19 @@ WAIT_SECONDS = 3 * 3600  # a generous bound on any one phase (1,000,000 emails i
 
 # --- the population ------------------------------------------------------------------------
 def build_city(n: int) -> dict[str, Any]:
-    from django.db import connection
-    from django.utils import timezone
-
-    from townsquare.agencies import actions as agencies
-    from townsquare.places import actions as places
-    from townsquare.places.models import Neighborhood
-
-    started = time.perf_counter()
-    city = places.import_neighborhoods("Sacramento", GEOJSON).city
-    neighborhoods = list(Neighborhood.objects.filter(city=city).order_by("pk"))
-    points = [_point_inside(nbhd) for nbhd in neighborhoods]
-    now = timezone.now()
-    for first in range(0, n, CHUNK):
-        count = min(CHUNK, n - first)
-        users = [(first + i + 1, "!", None, False, f"r{first + i}@bench.example.org",
-                  f"Resident {first + i}", True, False, False, now) for i in range(count)]
-        residents = []
-        for i in range(count):
-            k = (first + i) % len(neighborhoods)
-            lat, lon = points[k]
-            residents.append((first + i + 1, first + i + 1, neighborhoods[k].pk, lat, lon, "",
-                              "", now, "operator", False, None, now))
-        _copy("accounts_user", USER_COLUMNS, users)
-        _copy("accounts_resident", RESIDENT_COLUMNS, residents)
-    _reset_sequences()
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "UPDATE places_neighborhood SET verified_members = (SELECT COUNT(*) FROM "
-            "accounts_resident r WHERE r.neighborhood_id = places_neighborhood.id "
-            "AND r.verified_at IS NOT NULL)")
-    agency = agencies.create_agency(
-        name="Sacramento Office of Emergency Services", city=city, kind="city",
-        all_neighborhoods=True, website="https://oes.sacramento.example.gov",
-        email_domain="oes.sacramento.example.gov")
-    staff, _link = agencies.add_agency_staff(agency, "duty.officer@oes.sacramento.example.gov",
-                                             "publisher", display_name="Duty Officer",
-                                             send_email=False)
-    _analyze()
-    print(f"loaded {len(neighborhoods)} neighborhoods and {n:,} verified residents in "
-          f"{time.perf_counter() - started:.1f} s", flush=True)
-    return {"city": city, "agency": agency, "publisher": staff.user,
-            "neighborhoods": neighborhoods}
+    return _population.load_city(
+        n, agency={"name": "Sacramento Office of Emergency Services", "kind": "city",
+                   "website": "https://oes.sacramento.example.gov",
+                   "email_domain": "oes.sacramento.example.gov"},
+        publisher=("duty.officer@oes.sacramento.example.gov", "Duty Officer"))
 
 
-USER_COLUMNS = ("id", "password", "last_login", "is_superuser", "email", "display_name",
-                "is_active", "is_staff", "is_demo", "date_joined")
-RESIDENT_COLUMNS = ("id", "user_id", "neighborhood_id", "home_lat", "home_lon",
-                    "home_address", "street", "verified_at", "verification_method",
-                    "founding_member", "lead_since", "created_at")
 PREFERENCE_COLUMNS = ("user_id", "email_enabled", "push_enabled",
                       "email_agency_post", "email_reply_to_me", "email_neighborhood_post",
                       "push_agency_post", "push_reply_to_me", "push_neighborhood_post",
                       "neighborhood_digest", "time_zone", "email_off_reason", "updated_at")
 SUBSCRIPTION_COLUMNS = ("user_id", "endpoint", "p256dh", "auth", "user_agent", "created_at",
                         "retire_reason")
-
-
-def _copy(table: str, columns: tuple[str, ...], rows: list[tuple[Any, ...]]) -> None:
-    from django.db import connection, transaction
-
-    with transaction.atomic(), connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-        else:
-            marks = ", ".join("%s" for _ in columns)
-            cursor.executemany(
-                f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})",
-                [tuple(connection.ops.adapt_datetimefield_value(v) if isinstance(
-                    v, dt.datetime) else v for v in row) for row in rows])
-
-
-def _reset_sequences() -> None:
-    from django.core.management.color import no_style
-    from django.db import connection
-
-    from townsquare.accounts.models import Resident, User
-    from townsquare.notifications.models import NotificationPreference, PushSubscription
-
-    with connection.cursor() as cursor:
-        for sql in connection.ops.sequence_reset_sql(
-                no_style(), [User, Resident, NotificationPreference, PushSubscription]):
-            cursor.execute(sql)
-
-
-def _analyze() -> None:
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
-
-
-def _point_inside(nbhd: Any) -> tuple[float, float]:
-    import shapely
-
-    geometry = shapely.from_wkb(bytes(nbhd.geometry_wkb))
-    point = geometry.representative_point()
-    lat, lon = point.y, point.x
-    return lat, lon
 
 
 def browsers_and_email_off(n: int, push_url: str) -> None:
@@ -166,13 +78,15 @@ def browsers_and_email_off(n: int, push_url: str) -> None:
     auth = base64.urlsafe_b64encode(_os.urandom(16)).decode().rstrip("=")
     for first in range(0, n, CHUNK):
         ids = range(first + 1, min(n, first + CHUNK) + 1)
-        _copy("notifications_pushsubscription", SUBSCRIPTION_COLUMNS,
+        _population.copy_rows("notifications_pushsubscription", SUBSCRIPTION_COLUMNS,
               [(uid, f"{push_url}/{uid}", p256dh, auth, "bench", now, "") for uid in ids])
-        _copy("notifications_notificationpreference", PREFERENCE_COLUMNS,
+        _population.copy_rows("notifications_notificationpreference", PREFERENCE_COLUMNS,
               [(uid, False, True, True, False, False, True, False, False, False, "", "", now)
                for uid in ids])
-    _reset_sequences()
-    _analyze()
+    from townsquare.notifications.models import NotificationPreference, PushSubscription
+
+    _population.reset_sequences(NotificationPreference, PushSubscription)
+    _population.analyze()
 
 
 # --- the phases -----------------------------------------------------------------------------

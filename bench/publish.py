@@ -26,7 +26,6 @@ Figures and the machine: docs/performance.md.
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import sys
 import time
 from pathlib import Path
@@ -34,16 +33,10 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import _common  # noqa: E402  (the bench directory is not a package)
+import _population  # noqa: E402
 
-GEOJSON = _common.ROOT / "data" / "sacramento" / "neighborhoods.geojson"
-CHUNK = 50_000
 TARGETS = {"publish_p95_ms": 200.0, "inbox_visible_p95_ms": 1000.0, "speedup": 10.0,
            "speedup_from_residents": 100_000}
-USER_COLUMNS = ("id", "password", "last_login", "is_superuser", "email", "display_name",
-                "is_active", "is_staff", "is_demo", "date_joined")
-RESIDENT_COLUMNS = ("id", "user_id", "neighborhood_id", "home_lat", "home_lon",
-                    "home_address", "street", "verified_at", "verification_method",
-                    "founding_member", "lead_since", "created_at")
 BASELINE_TABLE = "bench_naive_inbox"
 
 
@@ -77,89 +70,13 @@ def main(argv: list[str] | None = None) -> int:
 
 # --- the city -----------------------------------------------------------------------------------
 def build_city(n: int) -> dict[str, Any]:
-    from django.utils import timezone
-
-    from townsquare.agencies import actions as agencies
-    from townsquare.places import actions as places
-    from townsquare.places.models import Neighborhood
-
-    started = time.perf_counter()
-    city = places.import_neighborhoods("Sacramento", GEOJSON).city
-    neighborhoods = list(Neighborhood.objects.filter(city=city).order_by("pk"))
-    points = [_point_inside(nbhd) for nbhd in neighborhoods]
-    now = timezone.now()
-    for first in range(0, n, CHUNK):
-        count = min(CHUNK, n - first)
-        users, residents = [], []
-        for i in range(first, first + count):
-            k = i % len(neighborhoods)
-            users.append((i + 1, "!", None, False, f"r{i}@bench.example.org", f"Resident {i}",
-                          True, False, False, now))
-            residents.append((i + 1, i + 1, neighborhoods[k].pk, points[k][0], points[k][1],
-                              "", "", now, "operator", False, None, now))
-        _copy("accounts_user", USER_COLUMNS, users)
-        _copy("accounts_resident", RESIDENT_COLUMNS, residents)
-        print(f"\r  loaded {first + count:,} / {n:,} residents "
-              f"({time.perf_counter() - started:.0f} s)", end="", flush=True)
-    print()
-    _finish_load()
-    agency = agencies.create_agency(
-        name="Sacramento Police Department", city=city, kind="police", all_neighborhoods=True,
-        website="https://police.sacramento.example.gov",
-        email_domain="police.sacramento.example.gov")
-    staff, _link = agencies.add_agency_staff(agency, "watch.commander@police.sacramento."
-                                             "example.gov", "publisher", send_email=False,
-                                             display_name="Watch Commander")
-    print(f"loaded {len(neighborhoods)} neighborhoods and {n:,} verified residents in "
-          f"{time.perf_counter() - started:.1f} s", flush=True)
-    return {"n": n, "agency": agency, "publisher_id": staff.user_id,
-            "neighborhood_ids": [nb.pk for nb in neighborhoods]}
-
-
-def _copy(table: str, columns: tuple[str, ...], rows: list[tuple[Any, ...]]) -> None:
-    from django.db import connection, transaction
-
-    with transaction.atomic(), connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-        else:
-            marks = ", ".join("%s" for _ in columns)
-            cursor.executemany(
-                f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})",
-                [tuple(connection.ops.adapt_datetimefield_value(v)
-                       if isinstance(v, dt.datetime) else v for v in row) for row in rows])
-
-
-def _finish_load() -> None:
-    """Sequences past the explicit ids, member counts as the actions keep them, statistics."""
-    from django.core.management.color import no_style
-    from django.db import connection
-
-    from townsquare.accounts.models import Resident, User
-
-    with connection.cursor() as cursor:
-        for sql in connection.ops.sequence_reset_sql(no_style(), [User, Resident]):
-            cursor.execute(sql)
-        cursor.execute(
-            "UPDATE places_neighborhood SET verified_members = (SELECT COUNT(*) FROM "
-            "accounts_resident r WHERE r.neighborhood_id = places_neighborhood.id "
-            "AND r.verified_at IS NOT NULL)")
-        if connection.vendor == "postgresql":
-            # What autovacuum does soon after a load anyway (statistics and the visibility
-            # map); left to it, it would run in the middle of the timed publishes.
-            for table in ("accounts_user", "accounts_resident", "places_neighborhood"):
-                cursor.execute(f"VACUUM (ANALYZE) {table}")
-        else:
-            cursor.execute("ANALYZE")
-
-
-def _point_inside(nbhd: Any) -> tuple[float, float]:
-    import shapely
-
-    point = shapely.from_wkb(bytes(nbhd.geometry_wkb)).representative_point()
-    return point.y, point.x
+    loaded = _population.load_city(
+        n, agency={"name": "Sacramento Police Department", "kind": "police",
+                   "website": "https://police.sacramento.example.gov",
+                   "email_domain": "police.sacramento.example.gov"},
+        publisher=("watch.commander@police.sacramento.example.gov", "Watch Commander"))
+    return {"n": n, "agency": loaded["agency"], "publisher_id": loaded["publisher"].pk,
+            "neighborhood_ids": [nb.pk for nb in loaded["neighborhoods"]]}
 
 
 def sample_residents(world: dict[str, Any], per_neighborhood: int) -> list[int]:
