@@ -5,6 +5,7 @@ later sign-in, type its code. The rules are in accounts/actions/second_factor.py
 from __future__ import annotations
 
 import base64
+from collections.abc import Callable
 
 import django_otp
 import segno
@@ -100,21 +101,12 @@ def totp_setup(request: HttpRequest) -> HttpResponse:
         return redirect(_with_next("web:totp_verify", request))
     device = second_factor.start_totp_enrolment(user)
     form = SecondFactorForm(request.POST or None)
-    status = 200
-    if request.method == "POST" and form.is_valid():
-        try:
-            confirmed = second_factor.confirm_totp_enrolment(user, device,
-                                                             form.cleaned_data["code"])
-        except DomainError as exc:
-            if exc.status == 403:
-                raise
-            add_domain_error(form, exc)
-            status = exc.status
-        else:
-            _signed_in(request, confirmed)
-            messages.success(request, "Your authenticator app is set up. You will type a "
-                                      "code from it each time you sign in.")
-            return redirect_next(request, reverse("web:agency_home"))
+    status = _check_code(request, form, lambda code: second_factor.confirm_totp_enrolment(
+        user, device, code))
+    if status is None:
+        messages.success(request, "Your authenticator app is set up. You will type a "
+                                  "code from it each time you sign in.")
+        return redirect_next(request, reverse("web:agency_home"))
     uri = device.config_url
     return render(request, "web/agencies/totp_setup.html", {
         "form": form, "has_errors": bool(form.errors), "secret": grouped_secret(device),
@@ -135,22 +127,32 @@ def totp_verify(request: HttpRequest) -> HttpResponse:
     if not second_factor.has_second_factor(user):
         return redirect(_with_next("web:totp_setup", request))
     form = SecondFactorForm(request.POST or None)
-    status = 200
-    if request.method == "POST" and form.is_valid():
-        try:
-            device = second_factor.verify_second_factor(user, form.cleaned_data["code"])
-        except DomainError as exc:
-            if exc.status == 403:
-                raise
-            add_domain_error(form, exc)
-            status = exc.status
-        else:
-            _signed_in(request, device)
-            return redirect_next(request, reverse("web:agency_home"))
+    status = _check_code(request, form,
+                         lambda code: second_factor.verify_second_factor(user, code))
+    if status is None:
+        return redirect_next(request, reverse("web:agency_home"))
     return render(request, "web/agencies/totp_verify.html", {
         "form": form, "has_errors": bool(form.errors),
         "next": request.POST.get("next") or request.GET.get("next") or "",
     }, status=status)
+
+
+def _check_code(request: HttpRequest, form: SecondFactorForm,
+                check: Callable[[str], TOTPDevice]) -> int | None:
+    """A posted code: None once `check` accepted it and the session holds the device; else
+    the status to show the form with (200, or the error's status after a wrong code, which
+    is written on the form's field). Forbidden (403) goes up as it is."""
+    if request.method != "POST" or not form.is_valid():
+        return 200
+    try:
+        device = check(form.cleaned_data["code"])
+    except DomainError as exc:
+        if exc.status == 403:
+            raise
+        add_domain_error(form, exc)
+        return exc.status
+    _signed_in(request, device)
+    return None
 
 
 def _signed_in(request: HttpRequest, device: TOTPDevice) -> None:
