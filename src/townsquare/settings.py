@@ -60,6 +60,25 @@ CSRF_TRUSTED_ORIGINS = [
 ]
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
+
+def _trusted_proxies(value: str) -> list[str]:
+    """Reverse proxies whose X-Forwarded-For names the client (core/clientaddr.py)."""
+    import ipaddress
+
+    items = [item.strip() for item in value.split(",") if item.strip()]
+    for item in items:
+        try:
+            ipaddress.ip_network(item, strict=False)
+        except ValueError:
+            raise RuntimeError(
+                f"TOWNSQUARE_TRUSTED_PROXIES: {item!r} is not an IP address or a CIDR range "
+                "(e.g. 127.0.0.1,10.0.0.0/8,::1)"
+            ) from None
+    return items
+
+
+TOWNSQUARE_TRUSTED_PROXIES = _trusted_proxies(os.environ.get("TOWNSQUARE_TRUSTED_PROXIES", ""))
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",

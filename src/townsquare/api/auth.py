@@ -20,6 +20,7 @@ from ninja.utils import check_csrf
 from townsquare.accounts.actions import authenticate_token, issue_token
 from townsquare.accounts.validation import clean_text
 from townsquare.core import policy, ratelimit
+from townsquare.core.clientaddr import client_address
 from townsquare.core.errors import Forbidden, NotAuthenticated
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
@@ -64,10 +65,8 @@ def _second_factor_verified(user: Any) -> bool:
 caller = [BearerToken(), BrowserSession()]
 
 
-def client_ip(request: HttpRequest) -> str:
-    # REMOTE_ADDR only: X-Forwarded-For is whatever the client wants it to be unless a
-    # trusted proxy rewrites it, and a rate limit keyed on it would be trivial to dodge.
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
+# The one answer to "who is the client" (trusted proxies included): core/clientaddr.py.
+client_ip = client_address
 
 
 def token_for_credentials(request: HttpRequest, email: str, password: str) -> str:

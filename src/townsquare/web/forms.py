@@ -9,16 +9,13 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 
 from townsquare.core import ratelimit
+from townsquare.core.clientaddr import client_address
 from townsquare.core.errors import RateLimited
 from townsquare.posts import profiling
 from townsquare.posts.models import Category, Report
 
-
-def client_ip(request: Any) -> str:
-    # REMOTE_ADDR, not X-Forwarded-For: a header the client writes would let anyone pick
-    # their own rate-limit bucket. A proxy in front should set REMOTE_ADDR (uvicorn's
-    # --forwarded-allow-ips does).
-    return str(request.META.get("REMOTE_ADDR") or "unknown")
+# The one answer to "who is the client" (trusted proxies included): core/clientaddr.py.
+client_ip = client_address
 
 
 class PageForm(forms.Form):
