@@ -173,3 +173,124 @@ def test_the_worker_does_not_outlive_a_killed_server(served):
     served.process.wait(timeout=DEADLINE)
 
     wait_for(lambda: not is_running(worker), "the orphaned worker to exit")
+
+
+def start_serve(var_dir: Path, *, env: dict[str, str] | None = None,
+                new_session: bool = False) -> Served:
+    """`townsquare serve --port 0`, its output (stdout and stderr, the log) read by Served."""
+    full_env = {k: v for k, v in command_env(var_dir).items() if k != "SITE_URL"}
+    full_env.update(env or {})
+    process = subprocess.Popen(
+        [sys.executable, "-m", "townsquare.cli", "serve", "--port", "0"],
+        env=full_env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        start_new_session=new_session,
+    )
+    return Served(process)
+
+
+def stop_for_good(served: Served) -> None:
+    if served.process.poll() is None:
+        served.process.kill()
+        served.process.wait(timeout=DEADLINE)
+    for pid in children_of(served.process.pid):
+        os.kill(pid, signal.SIGKILL)
+
+
+def drain_output(served: Served) -> bytes:
+    """Everything the process printed, once it has exited."""
+    assert served.process.stdout is not None
+    os.set_blocking(served.process.stdout.fileno(), True)
+    served.output += served.process.stdout.read() or b""
+    return served.output
+
+
+def refuses_connections(port: int) -> bool:
+    try:
+        socket.create_connection(("127.0.0.1", port), timeout=1).close()
+    except OSError:
+        return True
+    return False
+
+
+@pytest.mark.parametrize("signals", [(signal.SIGTERM, signal.SIGTERM),
+                                     (signal.SIGINT, signal.SIGTERM)])
+def test_a_second_signal_forces_the_stop_of_a_draining_server(migrated_var_dir, signals):
+    """A request that never finishes holds the graceful drain (up to its 10 s timeout);
+    the second signal, of either kind, ends it at once, as uvicorn's message promises."""
+    served = start_serve(migrated_var_dir)
+    try:
+        base = served.url()
+        port = int(base.rsplit(":", 1)[1].strip("/"))
+        wait_for(lambda: answers(base + "admin/login/"), "the server to answer")
+        stalled = socket.create_connection(("127.0.0.1", port), timeout=5)
+        # Django reads the whole body before it looks at anything: 100 bytes promised, 1 sent.
+        stalled.sendall(b"POST /api/v1/auth/token HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                        b"Content-Type: application/json\r\nContent-Length: 100\r\n\r\n{")
+        served.process.send_signal(signals[0])
+        wait_for(lambda: refuses_connections(port), "the server to stop listening")
+        assert served.process.poll() is None  # still draining: the stalled request holds it
+
+        served.process.send_signal(signals[1])
+
+        assert served.process.wait(timeout=DEADLINE) == 0
+        output = drain_output(served)
+        assert b"timeout graceful shutdown exceeded" not in output  # forced, not timed out
+        assert b"Stopped (worker exit code" in output
+        stalled.close()
+    finally:
+        stop_for_good(served)
+
+
+def test_serve_always_exits_on_two_signals_in_quick_succession(migrated_var_dir):
+    """Two stop signals a moment apart, as when `make demo`'s process group is signalled
+    twice: the server and its worker exit every time (the handlers only set flags)."""
+    kinds = [(signal.SIGTERM, signal.SIGTERM, False), (signal.SIGINT, signal.SIGTERM, False),
+             (signal.SIGTERM, signal.SIGTERM, True), (signal.SIGINT, signal.SIGINT, True),
+             (signal.SIGTERM, signal.SIGINT, False)]
+    for round_ in range(10):
+        first, second, whole_group = kinds[round_ % len(kinds)]
+        served = start_serve(migrated_var_dir, new_session=whole_group)
+        try:
+            base = served.url()
+            worker = served.worker_pid
+            wait_for(lambda: answers(base + "admin/login/"), "the server to answer")  # noqa: B023
+            pid = served.process.pid
+            send = (lambda sig: os.killpg(pid, sig)) if whole_group else (  # noqa: B023
+                lambda sig: os.kill(pid, sig))  # noqa: B023
+            send(first)
+            send(second)
+
+            try:
+                code = served.process.wait(timeout=DEADLINE)
+            except subprocess.TimeoutExpired:
+                raise AssertionError(f"round {round_}: serve did not exit after "
+                                     f"{first.name} and {second.name}") from None
+            assert code == 0, (round_, drain_output(served))
+            wait_for(lambda: not is_running(worker), "the worker to exit")  # noqa: B023
+        finally:
+            stop_for_good(served)
+
+
+def test_serve_makes_its_own_address_the_site_url_for_itself_and_its_worker(migrated_var_dir):
+    served = start_serve(migrated_var_dir)
+    try:
+        base = served.url()
+        worker = served.worker_pid
+        environ = (Path("/proc") / str(worker) / "environ").read_bytes().split(b"\0")
+
+        assert f"SITE_URL={base.rstrip('/')}".encode() in environ
+        assert base != "http://127.0.0.1:8000/"
+    finally:
+        stop_for_good(served)
+
+
+def test_an_explicit_site_url_is_kept(migrated_var_dir):
+    served = start_serve(migrated_var_dir, env={"SITE_URL": "https://town.example"})
+    try:
+        served.url()
+        worker = served.worker_pid
+        environ = (Path("/proc") / str(worker) / "environ").read_bytes().split(b"\0")
+
+        assert b"SITE_URL=https://town.example" in environ
+    finally:
+        stop_for_good(served)
