@@ -165,6 +165,10 @@ if IS_POSTGRES:
     DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = (
         5 if env_bool("DATABASE_PREPARED_STATEMENTS", True) else None
     )
+    # A database host that does not answer fails a connection in this many seconds instead
+    # of the operating system's minutes, so a worker logs it and tries again (operations.md).
+    DATABASES["default"]["OPTIONS"]["connect_timeout"] = int(
+        os.environ.get("DATABASE_CONNECT_TIMEOUT", "10"))
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
@@ -295,6 +299,9 @@ TOWNSQUARE_DELIVERY_BATCH = int(os.environ.get("TOWNSQUARE_DELIVERY_BATCH", "200
 # head again, for retries that fell due and newer, more urgent work (delivery.ClaimCursor).
 TOWNSQUARE_DELIVERY_RESCAN_SECONDS = float(
     os.environ.get("TOWNSQUARE_DELIVERY_RESCAN_SECONDS", "2"))
+# A worker that cannot reach the database waits and tries again, doubling up to this.
+TOWNSQUARE_WORKER_RETRY_MAX_SECONDS = float(
+    os.environ.get("TOWNSQUARE_WORKER_RETRY_MAX_SECONDS", "30"))
 # A fan-out that writes this many delivery rows refreshes the table's planner statistics.
 TOWNSQUARE_FANOUT_ANALYZE_ROWS = int(os.environ.get("TOWNSQUARE_FANOUT_ANALYZE_ROWS", "50000"))
 # The local hour (0-23, each resident's time zone) at which daily digests are cut.

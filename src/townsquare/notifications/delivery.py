@@ -34,10 +34,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db import close_old_connections, connection, connections, transaction
+from django.db import close_old_connections, connection, transaction
 from django.db.utils import DatabaseError
 from django.utils import timezone
 
+from townsquare.core import tasks_recovery
 from townsquare.notifications import digests, kinds, links, reasons
 from townsquare.notifications.channels import (
     DELIVERED,
@@ -391,7 +392,7 @@ class DeliveryLoop(threading.Thread):
                 or time.monotonic() - self._planned_at >= digests.PLAN_EVERY_SECONDS)
 
     def run(self) -> None:
-        pause = IDLE_SECONDS
+        failures = 0
         while not self._stop_event.is_set():
             try:
                 close_old_connections()
@@ -399,16 +400,28 @@ class DeliveryLoop(threading.Thread):
                     self.plan_digests()
                 from_head = self.cursor.after is None
                 busy = drain_once(self.worker_id, cursor=self.cursor) or not from_head
-                pause = IDLE_SECONDS
-            except DatabaseError:
-                # The database restarted or went away: nothing is lost (rows stay leased
-                # and come back), so wait a little longer each time and try again.
-                logger.exception("Delivery draining failed; retrying in %.0f s.", pause)
-                connections.close_all()
-                busy, pause = 0, min(pause * 2, 30.0)
-            if not busy:
+                if failures:
+                    logger.warning("Delivery goes on after %d failed attempt(s).", failures)
+                failures = 0
+            except Exception as exc:  # the thread must outlive any error: it is the delivery
+                # The database restarted or went away (or a bug hit one batch): nothing is
+                # lost (rows stay leased and come back), so wait longer each time, go on.
+                failures += 1
+                pause = tasks_recovery.retry_delay(failures)
+                if isinstance(exc, DatabaseError):
+                    logger.warning("Delivery cannot reach the database (%s: %s); trying "
+                                   "again in %.1f s.", type(exc).__name__,
+                                   str(exc).strip()[:200], pause)
+                else:
+                    logger.exception("Delivery draining failed; trying again in %.1f s.",
+                                     pause)
+                tasks_recovery.close_connections()
+                self.cursor.after = None
                 self._stop_event.wait(pause)
-        connections.close_all()
+                continue
+            if not busy:
+                self._stop_event.wait(IDLE_SECONDS)
+        tasks_recovery.close_connections()
 
     def run_until_idle(self) -> int:
         """`townsquare worker --batch`: cut the due digests, then drain in the calling
