@@ -312,11 +312,19 @@ VAPID_PUBLIC_KEY = os.environ.get("VAPID_PUBLIC_KEY", "")
 VAPID_SUBJECT = os.environ.get("VAPID_SUBJECT", "")
 # Push endpoints on loopback or private addresses: for tests and a local push service only
 # (workers POST to whatever URL a browser hands us).
+# An agency post fans out in steps of this many recipients, each renewing the job's lease;
+# a worker that dies mid-way is taken over once the lease runs out
+# (notifications/fanout_jobs.py). The pause between steps is for fault tests only.
+TOWNSQUARE_FANOUT_STEP = int(os.environ.get("TOWNSQUARE_FANOUT_STEP", "5000"))
+TOWNSQUARE_FANOUT_LEASE_SECONDS = int(os.environ.get("TOWNSQUARE_FANOUT_LEASE_SECONDS", "15"))
+TOWNSQUARE_FANOUT_STEP_PAUSE_SECONDS = float(
+    os.environ.get("TOWNSQUARE_FANOUT_STEP_PAUSE_SECONDS", "0"))
 TOWNSQUARE_PUSH_ALLOW_LOCAL = env_bool("TOWNSQUARE_PUSH_ALLOW_LOCAL", TESTING or DEBUG)
 # The mailbox named in List-Unsubscribe besides the one-click URL; only if it is processed.
 TOWNSQUARE_UNSUBSCRIBE_MAILTO = os.environ.get("TOWNSQUARE_UNSUBSCRIBE_MAILTO", "")
 # Loops that `townsquare worker` runs beside the task queue, each in its own thread.
-TOWNSQUARE_WORKER_LOOPS = ["townsquare.notifications.delivery.DeliveryLoop"]
+TOWNSQUARE_WORKER_LOOPS = ["townsquare.notifications.delivery.DeliveryLoop",
+                           "townsquare.notifications.fanout_jobs.FanoutLoop"]
 # Rate limits: "count/seconds".
 TOWNSQUARE_RATE_LIMITS = {
     "post": os.environ.get("TOWNSQUARE_RATE_POST", "10/3600"),

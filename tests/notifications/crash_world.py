@@ -4,8 +4,8 @@ separate process: `python -m tests.notifications.crash_world N`, with DATABASE_U
 N verified residents spread over Testville's nine neighborhoods, bulk-inserted (signing up
 thousands through the real action would take minutes; the rows are what the action writes,
 and the member counts are settled the same way), one agency with a publisher, one alert to
-the whole jurisdiction published through the real action, and its fan-out run. Prints
-`{"post": id, "deliveries": count}`.
+the whole jurisdiction published through the real action, and its fan-out run (not with
+`--no-fan-out`: the workers under test run it). Prints `{"post": id, "deliveries": count}`.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import os
 import sys
 
 
-def main(n: int) -> None:
+def main(n: int, *, fan_out: bool = True) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "townsquare.settings")
     import django
 
@@ -52,9 +52,9 @@ def main(n: int) -> None:
     publisher = make_staff(police, "publisher", "Pat Publisher")
     post = publish(publisher, police, kind="alert", title="Evacuate the river bank",
                    body="The levee is failing. Leave now for higher ground.")
-    written = tasks.fan_out_agency_post.call(post_id=post.pk)
+    written = tasks.fan_out_agency_post.call(post_id=post.pk) if fan_out else 0
     print(json.dumps({"post": post.pk, "deliveries": written}))
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]))
+    main(int(sys.argv[1]), fan_out="--no-fan-out" not in sys.argv[2:])

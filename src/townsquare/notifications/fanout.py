@@ -1,10 +1,13 @@
 """Fan-out: from one source to its delivery rows, in set-based SQL.
 
-One `INSERT ... SELECT` per (neighborhood, channel) over the verified residents there,
-joined with their preferences (COALESCE to the defaults: most residents have no row) and,
-for push, with their live browser subscriptions. `ON CONFLICT DO NOTHING` on the delivery
-keys makes a second run write nothing, so the job is safe to run again after a crash. Each
-neighborhood is its own short transaction: a city-wide alert never holds one long lock.
+One `INSERT ... SELECT` per channel over a group of recipients (the verified residents of
+a neighborhood), joined with their preferences (COALESCE to the defaults: most residents
+have no row) and, for push, with their live browser subscriptions. `ON CONFLICT DO NOTHING`
+on the delivery keys makes a second run write nothing, so every step is safe to run again
+after a crash. An agency post goes out in chunks of a few thousand recipients, each its
+own short transaction that also moves the post's leased cursor on (fanout_jobs.py): a
+city-wide alert never holds one long lock, and a worker that dies mid-way is taken over
+within seconds.
 
 A city-wide alert adds up to a million rows in seconds. On PostgreSQL the fan-out then
 refreshes the table's planner statistics itself (ANALYZE samples a fixed number of rows,
@@ -17,6 +20,7 @@ where autovacuum is off).
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -37,7 +41,7 @@ def analyze_every() -> int:
     return int(settings.TOWNSQUARE_FANOUT_ANALYZE_ROWS)
 
 
-class _Statistics:
+class Statistics:
     """Counts the rows a fan-out writes; on PostgreSQL, runs ANALYZE on the delivery table
     each time another `analyze_every()` rows are in, and at the end of a large fan-out."""
 
@@ -119,24 +123,38 @@ def _staff_of(agency_id: int) -> tuple[str, list]:
             "WHERE x.agency_id = %s AND x.active AND u.is_active", [agency_id])
 
 
-def agency_post(post: AgencyPost, neighborhood_ids: list[int], *, now: dt.datetime) -> int:
-    """Delivery rows of an agency post: the verified residents of each targeted
-    neighborhood (the agency's own staff for a practice post), email and push."""
+@dataclass(frozen=True)
+class Chunk:
+    """One step of an agency post's fan-out: the rows written, the last recipient covered
+    (None: nobody was left after the cursor) and whether the group may hold more."""
+
+    written: int
+    last_recipient_id: int | None
+    more: bool
+
+
+def agency_post_chunk(post: AgencyPost, neighborhood_id: int, after_recipient_id: int, *,
+                      limit: int, now: dt.datetime) -> Chunk:
+    """Delivery rows of an agency post for the next `limit` recipients (by user id, after
+    `after_recipient_id`) of one targeted neighborhood: its verified residents (for a
+    practice post, whatever the neighborhood, the agency's own staff), email and push.
+    Run in the caller's transaction, which also moves the job's cursor (fanout_jobs.py)."""
+    group, params = (_staff_of(post.agency_id) if post.practice
+                     else _residents_of(neighborhood_id))
+    bounds = (f"SELECT COUNT(*), MAX(uid) FROM (SELECT uid FROM ({group}) g "  # noqa: S608
+              "WHERE uid > %s ORDER BY uid LIMIT %s) t")
+    with connection.cursor() as cursor:
+        cursor.execute(bounds, [*params, after_recipient_id, limit])
+        count, last = cursor.fetchone()
+    if not count:
+        return Chunk(0, None, more=False)
+    recipients = f"SELECT uid FROM ({group}) g WHERE uid > %s AND uid <= %s"  # noqa: S608
     kind = kinds.agency_kind(post.kind)
-    source = {"agency_post": post.pk}
     start = max(post.publish_at, now)
-    if post.practice:
-        groups = [_staff_of(post.agency_id)]
-    else:
-        groups = [_residents_of(n) for n in neighborhood_ids]
-    statistics = _Statistics()
-    for recipients, params in groups:
-        with transaction.atomic():
-            statistics.add(sum(_insert(channel, kind, source, recipients, params,
-                                       start=start, now=now)
-                               for channel in kinds.SENDING_CHANNELS))
-    statistics.finish()
-    return statistics.written
+    written = sum(_insert(channel, kind, {"agency_post": post.pk}, recipients,
+                          [*params, after_recipient_id, last], start=start, now=now)
+                  for channel in kinds.SENDING_CHANNELS)
+    return Chunk(written, int(last), more=count >= limit)
 
 
 def reply(reply_id: int, post_author_user_id: int, replier_user_id: int, *,

@@ -1,7 +1,9 @@
 """Background jobs of the notifications app: the fan-outs. Each is idempotent (the delivery
 rows' unique keys with ON CONFLICT DO NOTHING), so a run repeated after a crash, or by the
 task lease (core/tasks_recovery.py), writes nothing twice. Deadline: well under the task
-lease; a city-wide fan-out of 1,000,000 residents takes seconds (docs/performance.md).
+lease; a city-wide fan-out of 1,000,000 residents takes seconds (docs/performance.md). An
+agency post's fan-out does not wait for the task lease after a crash: it goes in leased
+steps that another worker takes over within seconds (fanout_jobs.py).
 """
 
 from __future__ import annotations
@@ -11,8 +13,8 @@ import logging
 from django.utils import timezone
 from django_tasks import task
 
-from townsquare.agencies.models import AgencyPost, AgencyPostTarget
-from townsquare.notifications import fanout
+from townsquare.agencies.models import AgencyPost
+from townsquare.notifications import fanout, fanout_jobs
 from townsquare.posts.models import Post, Reply
 
 logger = logging.getLogger("townsquare.notifications")
@@ -20,16 +22,18 @@ logger = logging.getLogger("townsquare.notifications")
 
 @task()
 def fan_out_agency_post(post_id: int) -> int:
-    """Write the delivery rows of a published agency post. A scheduled post's job runs at
-    its time; if the time moved later meanwhile, this run does nothing and the job enqueued
-    for the new time does the work. Withdrawn or expired posts get no rows."""
+    """Start the fan-out of a published agency post (fanout_jobs.py): take its job and
+    write its delivery rows in small leased steps. A scheduled post's task runs at its time;
+    if the time moved later meanwhile, this run does nothing and the job waits for the new
+    time. Withdrawn or expired posts get no rows. If another worker holds the job, or it is
+    done, this run does nothing: a worker that dies mid-way is taken over by another
+    worker's fan-out loop within TOWNSQUARE_FANOUT_LEASE_SECONDS, not after the task lease.
+    """
     post = AgencyPost.objects.select_related("agency").filter(pk=post_id).first()
     now = timezone.now()
     if post is None or post.publish_at > now or not post.is_live(now):
         return 0
-    targets = list(AgencyPostTarget.objects.filter(post=post).order_by("neighborhood_id")
-                   .values_list("neighborhood_id", flat=True))
-    written = fanout.agency_post(post, targets, now=now)
+    written = fanout_jobs.run_post(post)
     logger.info("Fan-out of agency post %d: %d delivery rows.", post_id, written)
     return written
 

@@ -1,6 +1,7 @@
 """Hooks the owning apps call when something worth telling happens. Each only schedules the
-fan-out job after the caller's transaction commits (nothing is sent from a request, and a
-rolled-back action sends nothing), so publishing stays constant-time in residents."""
+fan-out after the caller's transaction commits (nothing is sent from a request, and a
+rolled-back action sends nothing), so publishing stays constant-time in residents. An agency
+post's fan-out job row is written in the caller's transaction itself (fanout_jobs.py)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from typing import Any
 
 from django.db import transaction
 
-from townsquare.notifications import tasks
+from townsquare.notifications import fanout_jobs, tasks
 
 
 def _supports_defer(job: Any) -> bool:
@@ -16,7 +17,10 @@ def _supports_defer(job: Any) -> bool:
 
 
 def agency_post_published(post: Any) -> None:
-    """A post was published or scheduled (or its time moved): fan out at its time."""
+    """A post was published or scheduled (or its time moved): fan out at its time. The
+    fan-out's job row is written in the caller's transaction (a crash after the commit
+    cannot lose it: any worker's fan-out loop takes it); the task starts it at once."""
+    fanout_jobs.schedule(post)
     job = tasks.fan_out_agency_post
     publish_at = post.publish_at
 
