@@ -96,6 +96,11 @@ ROWS = [
         body=_new_resident),
     Row("token", "POST", "/auth/token", [401, 200, 200, 200, 200, 200, 200, 200],
         body=_own_credentials),
+    # The same answer for every caller and address; a made-up link is refused.
+    Row("password reset", "POST", "/auth/password-reset", [202] * 8,
+        body={"email": "someone@example.org"}),
+    Row("password reset confirm", "POST", "/auth/password-reset/confirm", [400] * 8,
+        body={"uid": "MQ", "token": "made-up", "password": "a brand new passphrase 42"}),
     # --- the caller's account -------------------------------------------------------------
     Row("me", "GET", "/me", [401, 200, 200, 200, 200, 200, 200, 200]),
     # A wrong code: the unverified resident is told so; the verified already are.

@@ -6,6 +6,8 @@ import pytest
 
 EXPECTED = {
     "/api/v1/auth/token": {"post"},
+    "/api/v1/auth/password-reset": {"post"},
+    "/api/v1/auth/password-reset/confirm": {"post"},
     "/api/v1/cities/{city}/neighborhoods": {"get"},
     "/api/v1/feed": {"get"},
     "/api/v1/invitations": {"post"},
@@ -57,6 +59,7 @@ EXPECTED = {
 }
 PUBLIC = {"/api/v1/cities/{city}/neighborhoods", "/api/v1/locate", "/api/v1/residents",
           "/api/v1/auth/token", "/api/v1/neighborhoods/{city}/{slug}",
+          "/api/v1/auth/password-reset", "/api/v1/auth/password-reset/confirm",
           "/api/v1/agencies/applications", "/api/v1/agencies/{agency}"}
 ERROR_REF = "#/components/schemas/ErrorOut"
 

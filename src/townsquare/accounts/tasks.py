@@ -10,10 +10,11 @@ from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django_tasks import task
 
 from townsquare.accounts import codes, postcard_pdf
-from townsquare.accounts.models import Invitation, PostcardBatch, VerificationCode
+from townsquare.accounts.models import Invitation, PostcardBatch, User, VerificationCode
 
 
 def postcard_path(batch: PostcardBatch) -> Path:
@@ -102,3 +103,29 @@ def send_invitation(invitation_id: int, token: str) -> bool:
 
 def _date(moment: dt.datetime) -> str:
     return f"{timezone.localtime(moment):%B %d, %Y}"
+
+
+@task()
+def send_password_reset(email: str) -> bool:
+    """Mail a reset link to the account that uses `email`, if there is one.
+
+    Queued for every request, so the request says nothing about the account; an unknown
+    address ends here. Running again sends another link, which is harmless: each works
+    until the password changes or PASSWORD_RESET_TIMEOUT passes.
+    """
+    from townsquare.accounts.password_reset_tokens import reset_link
+
+    user = User.objects.filter(email=email, is_active=True).first()
+    if user is None or not user.has_usable_password():
+        return False
+    hours = max(1, settings.PASSWORD_RESET_TIMEOUT // 3600)
+    body = _(
+        "Someone (we hope you) asked to reset the password of your townsquare account.\n\n"
+        "Open this link to choose a new password:\n%(link)s\n\n"
+        "The link works once, for %(hours)d hours. Setting a new password signs you out "
+        "everywhere and ends the API tokens of your account.\n\n"
+        "If you did not ask for this, ignore this message: your password stays as it is.\n"
+    ) % {"link": reset_link(user), "hours": hours}
+    EmailMessage(subject=_("Reset your townsquare password"), body=body,
+                 to=[user.email]).send()
+    return True

@@ -12,6 +12,7 @@ from townsquare.web.views import (
     moderation,
     notifications,
     operator,
+    password_reset,
     posts,
 )
 
@@ -61,6 +62,10 @@ urlpatterns = [
     path("operator/agencies/", agencies_onboarding.applications, name="operator_agencies"),
     path("operator/agencies/<int:agency_id>/review/", agencies_onboarding.review,
          name="operator_agency_review"),
+    path("accounts/password-reset/", password_reset.request_link, name="password_reset"),
+    path("accounts/password-reset/sent/", password_reset.link_sent, name="password_reset_sent"),
+    path("accounts/password-reset/<uidb64>/<token>/", password_reset.NewPasswordView.as_view(),
+         name="password_reset_confirm"),
     path("accounts/set-password/<uidb64>/<token>/", agencies_auth.SetPasswordView.as_view(),
          name="set_password"),
     path("accounts/two-factor/setup/", agencies_auth.totp_setup, name="totp_setup"),

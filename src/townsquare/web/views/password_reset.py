@@ -1,0 +1,90 @@
+"""A forgotten password: ask for a link, then choose a new password through it.
+
+Thin pages over accounts/actions/password_reset.py, which holds the limits and the mail.
+The link's page is Django's PasswordResetConfirmView: it moves the token from the URL into
+the session at once (so it does not leak through the Referer header) and checks it.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods
+
+from townsquare.accounts.actions import password_reset
+from townsquare.accounts.password_reset_tokens import reset_tokens
+from townsquare.core.clientaddr import client_address
+from townsquare.core.errors import DomainError
+from townsquare.web.errors import add_domain_error
+from townsquare.web.password_forms import NewPasswordForm, PasswordResetRequestForm
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def request_link(request: HttpRequest) -> HttpResponse:
+    form = PasswordResetRequestForm(request.POST or None)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            password_reset.request_password_reset(form.cleaned_data["email"],
+                                                  client=client_address(request))
+        except DomainError as exc:
+            add_domain_error(form, exc)
+            status = exc.status
+        else:
+            return redirect("web:password_reset_sent")
+    return render(request, "web/accounts/password_reset.html", {
+        "form": form, "has_errors": bool(form.errors),
+    }, status=status)
+
+
+@require_GET
+def link_sent(request: HttpRequest) -> HttpResponse:
+    return render(request, "web/accounts/password_reset_sent.html")
+
+
+class NewPasswordView(auth_views.PasswordResetConfirmView):
+    template_name = "web/accounts/password_reset_confirm.html"
+    form_class = NewPasswordForm
+    token_generator = reset_tokens
+    reset_url_token = "new"  # noqa: S105  (a URL word, not a secret)
+    success_url = reverse_lazy("web:login")
+
+    def dispatch(self, *args: object, **kwargs: object) -> HttpResponse:
+        response = super().dispatch(*args, **kwargs)
+        if not self.validlink and response.status_code == 200:
+            response.status_code = 404  # used, expired or altered: the link is no more
+        return response
+
+    def form_valid(self, form: NewPasswordForm) -> HttpResponse:
+        session_token = self.request.session.get(auth_views.INTERNAL_RESET_SESSION_TOKEN)
+        try:
+            password_reset.reset_password(
+                self.kwargs["uidb64"], session_token, form.cleaned_data["new_password1"],
+                client=client_address(self.request))
+        except DomainError as exc:
+            add_domain_error(form, exc, {"password": "new_password1"})
+            response = self.form_invalid(form)
+            response.status_code = exc.status
+            return response
+        self.request.session.pop(auth_views.INTERNAL_RESET_SESSION_TOKEN, None)
+        messages.success(self.request, _("Your password is changed, and every other sign-in "
+                                         "of your account has ended. Log in with the new "
+                                         "password."))
+        return redirect(self.success_url)
+
+    def form_invalid(self, form: NewPasswordForm) -> HttpResponse:
+        response = super().form_invalid(form)
+        response.status_code = 400
+        return response
+
+    def get_context_data(self, **kwargs: object) -> dict[str, object]:
+        context = super().get_context_data(**kwargs)
+        form = context.get("form")
+        context["has_errors"] = bool(form is not None and form.errors)
+        return context
