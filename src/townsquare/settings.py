@@ -304,6 +304,13 @@ TOWNSQUARE_WORKER_RETRY_MAX_SECONDS = float(
     os.environ.get("TOWNSQUARE_WORKER_RETRY_MAX_SECONDS", "30"))
 # A fan-out that writes this many delivery rows refreshes the table's planner statistics.
 TOWNSQUARE_FANOUT_ANALYZE_ROWS = int(os.environ.get("TOWNSQUARE_FANOUT_ANALYZE_ROWS", "50000"))
+# An agency post fans out in steps of this many recipients, each renewing the job's lease;
+# a worker that dies mid-way is taken over once the lease runs out
+# (notifications/fanout_jobs.py). The pause between steps is for fault tests only.
+TOWNSQUARE_FANOUT_STEP = int(os.environ.get("TOWNSQUARE_FANOUT_STEP", "5000"))
+TOWNSQUARE_FANOUT_LEASE_SECONDS = int(os.environ.get("TOWNSQUARE_FANOUT_LEASE_SECONDS", "15"))
+TOWNSQUARE_FANOUT_STEP_PAUSE_SECONDS = float(
+    os.environ.get("TOWNSQUARE_FANOUT_STEP_PAUSE_SECONDS", "0"))
 # The local hour (0-23, each resident's time zone) at which daily digests are cut.
 TOWNSQUARE_DIGEST_HOUR = int(os.environ.get("TOWNSQUARE_DIGEST_HOUR", "7"))
 # Web Push (VAPID). Without the env variables a key pair is generated once into the var dir.
@@ -312,13 +319,6 @@ VAPID_PUBLIC_KEY = os.environ.get("VAPID_PUBLIC_KEY", "")
 VAPID_SUBJECT = os.environ.get("VAPID_SUBJECT", "")
 # Push endpoints on loopback or private addresses: for tests and a local push service only
 # (workers POST to whatever URL a browser hands us).
-# An agency post fans out in steps of this many recipients, each renewing the job's lease;
-# a worker that dies mid-way is taken over once the lease runs out
-# (notifications/fanout_jobs.py). The pause between steps is for fault tests only.
-TOWNSQUARE_FANOUT_STEP = int(os.environ.get("TOWNSQUARE_FANOUT_STEP", "5000"))
-TOWNSQUARE_FANOUT_LEASE_SECONDS = int(os.environ.get("TOWNSQUARE_FANOUT_LEASE_SECONDS", "15"))
-TOWNSQUARE_FANOUT_STEP_PAUSE_SECONDS = float(
-    os.environ.get("TOWNSQUARE_FANOUT_STEP_PAUSE_SECONDS", "0"))
 TOWNSQUARE_PUSH_ALLOW_LOCAL = env_bool("TOWNSQUARE_PUSH_ALLOW_LOCAL", TESTING or DEBUG)
 # The mailbox named in List-Unsubscribe besides the one-click URL; only if it is processed.
 TOWNSQUARE_UNSUBSCRIBE_MAILTO = os.environ.get("TOWNSQUARE_UNSUBSCRIBE_MAILTO", "")
@@ -334,12 +334,6 @@ TOWNSQUARE_RATE_LIMITS = {
     "signup": os.environ.get("TOWNSQUARE_RATE_SIGNUP", "20/3600"),
     "report": os.environ.get("TOWNSQUARE_RATE_REPORT", "30/3600"),
     "invite": os.environ.get("TOWNSQUARE_RATE_INVITE", "20/86400"),
-    # Password reset (accounts/actions/password_reset.py): links asked for per client
-    # address and per email address; new passwords set per client address.
-    "password_reset_client": os.environ.get("TOWNSQUARE_RATE_PASSWORD_RESET_CLIENT", "10/3600"),
-    "password_reset_email": os.environ.get("TOWNSQUARE_RATE_PASSWORD_RESET_EMAIL", "3/3600"),
-    "password_reset_confirm": os.environ.get("TOWNSQUARE_RATE_PASSWORD_RESET_CONFIRM",
-                                             "20/3600"),
     # Second-factor (TOTP) codes typed by agency staff, per account.
     "second_factor": os.environ.get("TOWNSQUARE_RATE_SECOND_FACTOR", "10/900"),
 }
