@@ -334,6 +334,12 @@ TOWNSQUARE_RATE_LIMITS = {
     "signup": os.environ.get("TOWNSQUARE_RATE_SIGNUP", "20/3600"),
     "report": os.environ.get("TOWNSQUARE_RATE_REPORT", "30/3600"),
     "invite": os.environ.get("TOWNSQUARE_RATE_INVITE", "20/86400"),
+    # Password reset (accounts/actions/password_reset.py): links asked for per client
+    # address and per email address; new passwords set per client address.
+    "password_reset_client": os.environ.get("TOWNSQUARE_RATE_PASSWORD_RESET_CLIENT", "10/3600"),
+    "password_reset_email": os.environ.get("TOWNSQUARE_RATE_PASSWORD_RESET_EMAIL", "3/3600"),
+    "password_reset_confirm": os.environ.get("TOWNSQUARE_RATE_PASSWORD_RESET_CONFIRM",
+                                             "20/3600"),
     # Second-factor (TOTP) codes typed by agency staff, per account.
     "second_factor": os.environ.get("TOWNSQUARE_RATE_SECOND_FACTOR", "10/900"),
 }
