@@ -94,12 +94,10 @@ def _chosen(agency: Agency, slugs: object, allowed: set[int]) -> list[int]:
 
 def _area_targets(agency: Agency, area: object, allowed: set[int]) -> list[int]:
     geometry = parse_area(area)
-    index = geoindex.index_for(agency.city_id)
-    ranks = index.tree.query(geometry, predicate="intersects")
-    if len(ranks):
-        # Touching a neighborhood only along its edge is not reaching into it.
-        ranks = ranks[~shapely.touches(index.geometries[ranks], geometry)]
-    city_ids = {int(i) for i in index.ids[ranks]}
+    # The index is shared by every request thread: it runs the GEOS calls on its prepared
+    # polygons itself, one thread at a time (places/geoindex.py, "Threads"). Touching a
+    # neighborhood only along its edge is not reaching into it.
+    city_ids = {int(i) for i in geoindex.index_for(agency.city_id).overlapping(geometry)}
     if not city_ids:
         raise Invalid("The area is outside the city.", {"area": [
             f"The area drawn does not overlap any neighborhood of {agency.city.name}."]})

@@ -175,10 +175,7 @@ def _index_from(city: City, shapes: dict[str, tuple[shapely.Geometry, float]]) -
 
 def _recompute_nearby(city: City, index: PolygonIndex) -> int:
     """Neighborhoods are nearby when their polygons touch or overlap. Returns pair count."""
-    left, right = index.tree.query(index.geometries, predicate="intersects")
-    keep = left < right  # drops self-pairs and the mirrored duplicates
-    pairs = list(zip(index.ids[left[keep]].tolist(), index.ids[right[keep]].tolist(),
-                     strict=True))
+    pairs = index.touching_pairs()
     through = Neighborhood.nearby.through
     through.objects.filter(
         Q(from_neighborhood__city=city) | Q(to_neighborhood__city=city)

@@ -34,6 +34,22 @@ after an import rebuilds the index; checking costs one small query. `created_at`
 the key because an id can be reused after a rolled-back transaction (SQLite does that),
 and a reused id must not pick up another city's polygons. Anything else that edits
 neighborhood geometry must bump `geometry_version` too.
+
+Threads
+-------
+The cached index is shared by every request thread of the process, and GEOS does not
+allow two threads to use one prepared geometry or one STRtree at once: shapely releases
+the GIL inside GEOS, a prepared polygon builds its search structures lazily on first use,
+and some prepared predicates (`touches`, through GEOS's RelateNG) keep working state in
+the prepared geometry even after that. Four concurrent audience previews with a drawn
+area used to crash the process (a segfault in GEOS); warming every structure up first
+made it rarer, not impossible. So the index prepares everything and builds its tree
+before it is published, and then every GEOS call on its geometries or its tree runs
+under the index's own lock, inside `PolygonIndex`'s methods. Code outside this module
+asks those methods (`locate`, `ranks`, `overlapping`, `touching_pairs`) and never calls
+shapely on `geometries` or `tree` itself. The lock is per index (one per city) and held
+for the GEOS work only: microseconds for a point, about a millisecond for a simple drawn
+area, tens of milliseconds for a freehand one of a thousand points.
 """
 
 from __future__ import annotations
@@ -42,7 +58,7 @@ import datetime as dt
 import math
 import threading
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import shapely
@@ -175,6 +191,8 @@ class PolygonIndex:
     slugs: tuple[str, ...]
     tree: STRtree
     grid: CellGrid | None  # None when the city has no neighborhoods yet
+    # Serialises every GEOS call on `geometries` and `tree` (see "Threads" above).
+    _geos_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @classmethod
     def build(cls, ids: Sequence[int], geometries: Sequence[shapely.Geometry],
@@ -183,8 +201,12 @@ class PolygonIndex:
         # "smallest area, then lowest slug" in the hot path.
         order = sorted(range(len(ids)), key=lambda i: (float(areas[i]), slugs[i]))
         geoms = np.array([geometries[i] for i in order], dtype=object)
+        # Everything GEOS would otherwise do lazily happens here, before the index is
+        # shared: prepare the polygons, build the tree (GEOS builds an STRtree on its first
+        # query), classify the grid (which queries the tree and uses the prepared polygons).
         shapely.prepare(geoms)
         tree = STRtree(geoms)
+        tree.query(shapely.box(0.0, 0.0, 0.0, 0.0))
         return cls(
             ids=np.array([ids[i] for i in order], dtype=np.int64),
             geometries=geoms,
@@ -198,7 +220,29 @@ class PolygonIndex:
         x, y = check_coordinates(lons, lats)
         if self.grid is None:
             return np.full(len(x), OUTSIDE, dtype=np.int64)
-        return covering_ranks(self.geometries, self.grid, x, y)
+        with self._geos_lock:
+            return covering_ranks(self.geometries, self.grid, x, y)
+
+    def overlapping(self, area: shapely.Geometry) -> np.ndarray:
+        """Ids (int64, priority order) of the neighborhoods that share surface with `area`.
+
+        A neighborhood that `area` only touches along its edge or at a vertex is not
+        reached. `area` must be the caller's own geometry, never one of `geometries`.
+        """
+        with self._geos_lock:
+            ranks = np.sort(self.tree.query(area, predicate="intersects"))
+            if len(ranks):
+                ranks = ranks[~shapely.touches(self.geometries[ranks], area)]
+        return self.ids[ranks]
+
+    def touching_pairs(self) -> list[tuple[int, int]]:
+        """(id, id) of every two neighborhoods whose polygons touch or overlap, each pair
+        once with the smaller rank first."""
+        with self._geos_lock:
+            left, right = self.tree.query(self.geometries, predicate="intersects")
+        keep = left < right  # drops self-pairs and the mirrored duplicates
+        return list(zip(self.ids[left[keep]].tolist(), self.ids[right[keep]].tolist(),
+                        strict=True))
 
     def locate(self, lons: np.ndarray, lats: np.ndarray) -> np.ndarray:
         return self._ids_for(self.ranks(lons, lats))
@@ -208,12 +252,14 @@ class PolygonIndex:
         x, y = check_coordinates(lons, lats)
         boxes = [tuple(b) for b in shapely.bounds(self.geometries).tolist()]
         ranks = np.full(len(x), OUTSIDE, dtype=np.int64)
-        for i, (lon, lat) in enumerate(zip(x.tolist(), y.tolist(), strict=True)):
-            point = shapely.Point(lon, lat)
-            for rank, (x0, y0, x1, y1) in enumerate(boxes):
-                if x0 <= lon <= x1 and y0 <= lat <= y1 and self.geometries[rank].covers(point):
-                    ranks[i] = rank  # priority order: the first cover is the winner
-                    break
+        with self._geos_lock:
+            for i, (lon, lat) in enumerate(zip(x.tolist(), y.tolist(), strict=True)):
+                point = shapely.Point(lon, lat)
+                for rank, (x0, y0, x1, y1) in enumerate(boxes):
+                    if (x0 <= lon <= x1 and y0 <= lat <= y1
+                            and self.geometries[rank].covers(point)):
+                        ranks[i] = rank  # priority order: the first cover is the winner
+                        break
         return self._ids_for(ranks)
 
     def _ids_for(self, ranks: np.ndarray) -> np.ndarray:
