@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import selectors
@@ -292,5 +293,77 @@ def test_an_explicit_site_url_is_kept(migrated_var_dir):
         environ = (Path("/proc") / str(worker) / "environ").read_bytes().split(b"\0")
 
         assert b"SITE_URL=https://town.example" in environ
+    finally:
+        stop_for_good(served)
+
+
+def post_json(url: str, body: dict[str, object],
+              headers: dict[str, str] | None = None) -> tuple[int, bytes]:
+    request = urllib.request.Request(  # noqa: S310 (our server)
+        url, data=json.dumps(body).encode(), method="POST",
+        headers={"Content-Type": "application/json", **(headers or {})})
+    try:
+        with urllib.request.urlopen(request, timeout=5) as response:  # noqa: S310
+            return response.status, response.read()
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.read()
+
+
+def mail_to(var_dir: Path, address: str) -> str | None:
+    """The text of the first mail the worker wrote for `address` (file backend), if any."""
+    for path in sorted((var_dir / "mail").glob("*")):
+        text = path.read_text(errors="replace")
+        if f"To: {address}" in text:
+            return text
+    return None
+
+
+def test_links_in_mails_sent_by_the_worker_use_the_port_served(migrated_var_dir):
+    """`make demo` with PORT=8123: the worker's mails link to 8123, not 8000."""
+    address = f"port-{os.getpid()}-{time.monotonic_ns()}@example.org"
+    made = townsquare(migrated_var_dir, "shell", "-c",
+                      "from townsquare.accounts.models import User; "
+                      f"User.objects.create_user(email='{address}', "
+                      "password='a long enough passphrase', display_name='Port Test')")
+    assert made.returncode == 0, made.stderr
+    served = start_serve(migrated_var_dir)
+    try:
+        base = served.url()
+        wait_for(lambda: answers(base + "admin/login/"), "the server to answer")
+
+        status, _body = post_json(base + "api/v1/auth/password-reset", {"email": address})
+        message = wait_for(lambda: mail_to(migrated_var_dir, address), "the worker's mail")
+
+        assert status == 202
+        assert f"{base}accounts/password-reset/" in str(message)
+        assert "127.0.0.1:8000" not in str(message)
+    finally:
+        stop_for_good(served)
+
+
+def test_serve_takes_no_client_address_from_x_forwarded_for(migrated_var_dir):
+    """uvicorn would trust X-Forwarded-For from 127.0.0.1 by default: then anyone on the
+    machine (or any request a local proxy passes on unchanged) picks a new rate-limit bucket
+    per request. With no trusted proxies, every request here comes from 127.0.0.1."""
+    limit = 3
+    served = start_serve(migrated_var_dir, env={
+        "TOWNSQUARE_RATE_PASSWORD_RESET_CLIENT": f"{limit}/3600",
+        "TOWNSQUARE_TRUSTED_PROXIES": ""})
+    try:
+        base = served.url()
+        wait_for(lambda: answers(base + "admin/login/"), "the server to answer")
+        statuses = []
+        for i in range(limit + 1):
+            status, _body = post_json(
+                base + "api/v1/auth/password-reset",
+                {"email": f"xff-{os.getpid()}-{time.monotonic_ns()}@example.org"},
+                headers={"X-Forwarded-For": f"198.51.100.{i + 1}"})
+            statuses.append(status)
+            if status == 429:
+                break
+
+        # Earlier tests of this run may have used some of 127.0.0.1's allowance already.
+        assert statuses[-1] == 429, statuses
+        assert set(statuses[:-1]) <= {202}, statuses
     finally:
         stop_for_good(served)
