@@ -299,6 +299,12 @@ TOWNSQUARE_DELIVERY_BATCH = int(os.environ.get("TOWNSQUARE_DELIVERY_BATCH", "200
 # head again, for retries that fell due and newer, more urgent work (delivery.ClaimCursor).
 TOWNSQUARE_DELIVERY_RESCAN_SECONDS = float(
     os.environ.get("TOWNSQUARE_DELIVERY_RESCAN_SECONDS", "2"))
+# A channel whose server cannot be reached (the mail relay is down) is paused, not its
+# messages failed: paused this long, doubling up to the maximum (notifications/breaker.py).
+TOWNSQUARE_DELIVERY_PAUSE_SECONDS = float(
+    os.environ.get("TOWNSQUARE_DELIVERY_PAUSE_SECONDS", "5"))
+TOWNSQUARE_DELIVERY_PAUSE_MAX_SECONDS = float(
+    os.environ.get("TOWNSQUARE_DELIVERY_PAUSE_MAX_SECONDS", "300"))
 # A worker that cannot reach the database waits and tries again, doubling up to this.
 TOWNSQUARE_WORKER_RETRY_MAX_SECONDS = float(
     os.environ.get("TOWNSQUARE_WORKER_RETRY_MAX_SECONDS", "30"))

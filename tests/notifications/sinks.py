@@ -3,6 +3,7 @@
 - `SmtpSink`: an aiosmtpd server that keeps every message it accepts (parsed), and can be
   told to refuse recipients (5xx), defer them (4xx) or hang up mid-conversation.
 - `dropping_server`: a TCP server that accepts and closes at once (the server went away).
+- `greeting_server`: a TCP server that greets with what it is told ("421 busy") and closes.
 - `PushEndpoint`: an HTTP server standing in for a push service. It decrypts each message
   (RFC 8291, aes128gcm) with the subscription's private key, as a browser would, and
   answers the status codes it is told to (201, 429 with Retry-After, 500, 410, ...).
@@ -110,6 +111,39 @@ class dropping_server:  # noqa: N801 (used as a context manager, like a function
             conn.close()
 
     def __enter__(self) -> dropping_server:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.sock.close()
+
+
+class greeting_server:  # noqa: N801 (used as a context manager, like a function)
+    """Accepts TCP connections, sends one greeting line (e.g. "421 busy") and closes."""
+
+    def __init__(self, greeting: str) -> None:
+        self.greeting = greeting.encode() + b"\r\n"
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(16)
+        self.port = self.sock.getsockname()[1]
+        self.accepted = 0
+        self._thread = threading.Thread(target=self._serve, daemon=True)
+
+    def _serve(self) -> None:
+        while True:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                return
+            self.accepted += 1
+            try:
+                conn.sendall(self.greeting)
+            except OSError:
+                pass
+            conn.close()
+
+    def __enter__(self) -> greeting_server:
         self._thread.start()
         return self
 

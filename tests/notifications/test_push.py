@@ -154,7 +154,8 @@ def test_a_malformed_key_fails_that_message_only(push_service, residents, publis
     assert [r.path.rsplit("/", 1)[1] for r in push_service.received] == ["good"]
 
 
-def test_a_push_service_that_cannot_be_reached_is_retried(residents, publisher, police):
+def test_a_push_service_that_cannot_be_reached_waits_without_an_attempt(residents, publisher,
+                                                                       police):
     from tests.notifications.sinks import FakeBrowser
     from townsquare.notifications import actions
 
@@ -166,9 +167,10 @@ def test_a_push_service_that_cannot_be_reached_is_retried(residents, publisher, 
     drain()
 
     row = Delivery.objects.get(agency_post=post, channel="push")
-    assert (row.state, row.attempts) == ("failed", 1)
-    assert row.last_error.startswith("cannot reach the push service")
-    assert row.next_attempt_at is not None
+    assert (row.state, row.attempts) == ("queued", 0)
+    assert row.last_error == ("waiting: cannot reach the push service (127.0.0.1): "
+                              "ConnectionError")
+    assert row.next_attempt_at > timezone.now()
 
 
 def test_push_turned_off_stops_even_urgent_alerts_there(push_service, residents, publisher,

@@ -14,7 +14,12 @@ A worker that dies leaves its rows `sending`; when the lease runs out another wo
 them again. So a message is repeated only when a worker died between handing it over and
 recording it, and the repeat carries the same Message-ID. A transient failure is retried
 with exponential backoff and jitter (and no sooner than a Retry-After) up to
-TOWNSQUARE_DELIVERY_MAX_ATTEMPTS claims, then given up with its reason. See
+TOWNSQUARE_DELIVERY_MAX_ATTEMPTS claims, then given up with its reason.
+
+A server that cannot be reached (the mail relay is down) is not a failure of the message:
+its rows go back to `queued` with the attempt not counted, and the channel (or the one push
+service) is paused by the circuit breaker (breaker.py): no worker claims a paused channel's
+rows, or hands a paused push service its messages, until the pause ends. See
 docs/notifications.md and docs/adr/0001-background-work-and-delivery.md.
 """
 
@@ -39,12 +44,13 @@ from django.db.utils import DatabaseError
 from django.utils import timezone
 
 from townsquare.core import tasks_recovery
-from townsquare.notifications import digests, kinds, links, reasons
+from townsquare.notifications import breaker, digests, kinds, links, reasons
 from townsquare.notifications.channels import (
     DELIVERED,
     FAILED,
     RETRY,
     SENT,
+    UNREACHABLE,
     Notice,
     Outcome,
     for_name,
@@ -138,14 +144,18 @@ def _db(value: dt.datetime) -> Any:
 
 
 def claim(worker_id: str, *, limit: int, now: dt.datetime, lease: int | None = None,
-          after: tuple[int, int] | None = None) -> list[Claimed]:
+          after: tuple[int, int] | None = None,
+          paused: Iterable[str] = ()) -> list[Claimed]:
     """Lease up to `limit` due deliveries to `worker_id` and return them, most urgent first.
 
     Due: queued or failed-to-retry whose time has come, or `sending` whose lease ran out
     (its worker died). Each claim counts as an attempt, so a message that kills its worker
-    every time is given up after the last attempt instead of killing workers for ever.
-    With `after`, only work after that (priority, id) in claim order (see ClaimCursor).
+    every time is given up after the last attempt instead of killing workers for ever; a
+    row handed back unsent (quiet hours, a server that cannot be reached) gets it back.
+    With `after`, only work after that (priority, id) in claim order (see ClaimCursor);
+    rows of the `paused` channels (breaker.py) are left alone.
     """
+    paused = [name for name in paused if name in Delivery.Channel.values]
     table = Delivery._meta.db_table
     until = now + dt.timedelta(seconds=lease or lease_seconds())
     lock = " FOR UPDATE SKIP LOCKED" if connection.vendor == "postgresql" else ""
@@ -153,6 +163,8 @@ def claim(worker_id: str, *, limit: int, now: dt.datetime, lease: int | None = N
     # in (priority, id) order and stops at `limit`, instead of sorting the whole backlog.
     open_states = ", ".join(f"'{state}'" for state in OPEN_STATES)
     start = " AND (priority, id) > (%s, %s)" if after is not None else ""
+    if paused:
+        start += f" AND channel NOT IN ({', '.join(['%s'] * len(paused))})"
     sql = f"""
         UPDATE {table} SET state = 'sending', lease_until = %s, leased_by = %s,
             attempts = attempts + 1,
@@ -166,8 +178,8 @@ def claim(worker_id: str, *, limit: int, now: dt.datetime, lease: int | None = N
                    OR (state = 'sending' AND lease_until < %s))
             ORDER BY priority, id LIMIT %s{lock})
         RETURNING {", ".join(_COLUMNS)}"""  # noqa: S608 (table name from the model)
-    params = [_db(until), worker_id, links.message_domain(), *(after or ()), _db(now),
-              _db(now), limit]
+    params = [_db(until), worker_id, links.message_domain(), *(after or ()), *paused,
+              _db(now), _db(now), limit]
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
@@ -204,6 +216,14 @@ class Recorder:
 
     def _outcome(self, row: Claimed, outcome: Outcome) -> None:
         self.counts[outcome.status] += 1
+        if outcome.status == UNREACHABLE:
+            # Not the message's fault: back to the queue, the attempt not counted, until
+            # the pause of what could not be reached ends.
+            until = breaker.trip(outcome.scope or row.channel, outcome.error, self.now)
+            self.counts["paused"] += 1
+            self.updates.append(("deferred", _db(until), f"waiting: {outcome.error}"[:500],
+                                 row.id))
+            return
         if outcome.status in (DELIVERED, SENT):
             self.done[outcome.status].append(row.id)
             if row.channel == kinds.PUSH and row.subscription_id:
@@ -231,7 +251,7 @@ class Recorder:
             self.pending += 1
 
     def defer(self, row: Claimed, until: dt.datetime, reason: str) -> None:
-        """Not an attempt: back to the queue until `until` (quiet hours)."""
+        """Not an attempt: back to the queue until `until` (quiet hours, a paused channel)."""
         with self.lock:
             self.counts["deferred"] += 1
             self.updates.append(("deferred", _db(until), reason, row.id))
@@ -313,21 +333,52 @@ def process(rows: list[Claimed], worker_id: str, now: dt.datetime) -> dict[str, 
             by_channel[row.channel].append((row, verdict.notice))
     started = time.monotonic()
     for channel_name, pairs in by_channel.items():
-        by_notice = {id(n): r for r, n in pairs}
         channel = for_name(channel_name)
+        pairs = _held_back(channel, pairs, recorder, now)
+        by_notice = {id(n): r for r, n in pairs}
+        reached: set[str] = set()
 
-        def report(notice: Notice, outcome: Outcome, _rows: dict = by_notice) -> None:
+        def report(notice: Notice, outcome: Outcome, _rows: dict = by_notice,
+                   _channel: Any = channel, _reached: set[str] = reached) -> None:
+            if outcome.status in (DELIVERED, SENT):
+                _reached.add(_channel.scope(notice))
             recorder.outcome(_rows[id(notice)], outcome)
 
         try:
-            channel.send_batch([n for _, n in pairs], report)
+            if pairs:
+                channel.send_batch([n for _, n in pairs], report)
         except Exception:  # a channel bug must not lose the batch: the lease brings it back
             logger.exception("The %s channel failed on a batch; its rows wait for their "
                              "lease to run out.", channel_name)
+        for scope in reached:
+            breaker.close(scope)
         if time.monotonic() - started > lease_seconds() / 3:
             recorder.renew(lease_seconds())
     recorder.flush()
     return dict(recorder.counts)
+
+
+def _held_back(channel: Any, pairs: list[tuple[Claimed, Notice]], recorder: Recorder,
+               now: dt.datetime) -> list[tuple[Claimed, Notice]]:
+    """Give back, unsent and with no attempt counted, the notices whose server is paused
+    (breaker.py); return the others."""
+    pauses: dict[str, dt.datetime | None] = {}
+    sendable = []
+    for row, notice in pairs:
+        scope = channel.scope(notice)
+        if scope not in pauses:
+            pauses[scope] = breaker.paused_until(scope, now)
+        until = pauses[scope]
+        if until is None:
+            sendable.append((row, notice))
+        else:
+            recorder.defer(row, until, f"waiting: {scope} cannot be reached")
+    return sendable
+
+
+def paused_channels(now: dt.datetime) -> list[str]:
+    """The channels whose breaker is open: claims leave their rows alone."""
+    return [name for name in Delivery.Channel.values if breaker.paused_until(name, now)]
 
 
 def drain_once(worker_id: str | None = None, *, limit: int | None = None,
@@ -338,7 +389,8 @@ def drain_once(worker_id: str | None = None, *, limit: int | None = None,
     now = now or timezone.now()
     limit = limit or settings.TOWNSQUARE_DELIVERY_BATCH
     rows = claim(worker_id, limit=limit, now=now,
-                 after=cursor.start() if cursor is not None else None)
+                 after=cursor.start() if cursor is not None else None,
+                 paused=paused_channels(now))
     if cursor is not None:
         cursor.advance(rows, limit)
     if rows:

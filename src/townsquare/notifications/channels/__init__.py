@@ -4,6 +4,10 @@ A channel gets a batch of `Notice`s (rendered messages, one per delivery row) an
 one `Outcome` per notice, as soon as it knows it, through `report`: the engine
 (delivery.py) records outcomes as they come, so a worker that dies mid-batch repeats as few
 messages as possible. A channel never raises for one bad message: it reports it.
+
+A channel tells a failure of the message (RETRY, FAILED: the attempt counts) from a failure
+to reach its server at all (UNREACHABLE, with the `scope` that is down: the message waits,
+no attempt counts, and the engine pauses that scope: notifications/breaker.py).
 """
 
 from __future__ import annotations
@@ -44,6 +48,7 @@ DELIVERED = "delivered"  # accepted by the mail server / push service
 SENT = "sent"            # written out where no server confirms (the file or memory backend)
 RETRY = "retry"          # a transient problem: try again later (backoff)
 FAILED = "failed"        # permanent for this message: do not try again
+UNREACHABLE = "unreachable"  # the server could not be reached: not this message's fault
 
 
 @dataclass(frozen=True)
@@ -54,6 +59,8 @@ class Outcome:
     retry_after: float | None = None
     # The address or subscription is dead for good: retire it (hard bounce, 404/410).
     retire: bool = False
+    # For UNREACHABLE: what cannot be reached ("email", "push:<host>"; default the channel).
+    scope: str = ""
 
 
 Report = Callable[[Notice, Outcome], None]
@@ -64,6 +71,9 @@ class Channel(Protocol):
 
     def send_batch(self, notices: Sequence[Notice], report: Report) -> None:
         """Hand every notice over, calling `report` once per notice."""
+
+    def scope(self, notice: Notice) -> str:
+        """The server this notice goes to, as the breaker names it (notifications/breaker.py)."""
 
 
 def for_name(name: str) -> Channel:

@@ -8,9 +8,14 @@ server's answer decides the outcome:
 - 5xx for the recipient (a hard bounce) or an address that is not an address: FAILED,
   and the address is retired (email off for that account, with the reason);
 - 5xx for the message or the sender: FAILED (the address stays);
-- 4xx, connection refused, dropped or timed out: RETRY with backoff. After a dropped
-  connection the rest of the batch is tried on a new one (once); if that fails too, the
-  rest is retried later without another attempt now.
+- 4xx for the recipient or the message: RETRY with backoff (the attempt counts);
+- the server cannot be reached at all (connection refused or timed out, a name that does
+  not resolve, TLS or login failing, a greeting other than 220, 421 "closing" at any
+  point): UNREACHABLE for every message of the batch not yet handed over. That is no fault
+  of theirs: they wait with no attempt counted while the channel is paused (breaker.py).
+- a connection dropped mid-message: RETRY for that message (unknown whether the server
+  took it; the same Message-ID if it did), and the rest of the batch is tried on a new
+  connection (once); if that cannot be opened or drops again, the rest is UNREACHABLE.
 
 Without EMAIL_URL (the embedded default writes mail to files) and in tests (memory),
 messages are handed to Django's configured backend and end SENT: nothing confirms them.
@@ -34,6 +39,7 @@ from townsquare.notifications.channels import (
     FAILED,
     RETRY,
     SENT,
+    UNREACHABLE,
     Notice,
     Outcome,
     Report,
@@ -78,12 +84,31 @@ def _smtp_outcome(exc: smtplib.SMTPException) -> Outcome:
     return Outcome(RETRY, f"deferred: {detail}")
 
 
+# 421: "service not available, closing transmission channel" (RFC 5321), whatever the
+# command: the server, not the message.
+SERVER_CLOSING = 421
+
+
+def _unreachable(error: object) -> Outcome:
+    return Outcome(UNREACHABLE, f"cannot reach the mail server: {error}"[:300],
+                   scope=EmailChannel.name)
+
+
+def _server_closing(exc: smtplib.SMTPException) -> bool:
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        return all(code == SERVER_CLOSING for code, _text in exc.recipients.values())
+    return getattr(exc, "smtp_code", None) == SERVER_CLOSING
+
+
 def _text(value: bytes | str) -> str:
     return (value.decode(errors="replace") if isinstance(value, bytes) else str(value))[:300]
 
 
 class EmailChannel:
     name = "email"
+
+    def scope(self, notice: Notice) -> str:
+        return self.name  # one relay (EMAIL_URL) for every message
 
     def send_batch(self, notices: Sequence[Notice], report: Report) -> None:
         sendable = []
@@ -129,9 +154,8 @@ class EmailChannel:
                     try:
                         backend.open()
                     except (smtplib.SMTPException, OSError) as exc:
-                        error = f"cannot reach the mail server: {exc}"[:300]
                         for notice in pending:
-                            report(notice, Outcome(RETRY, error))
+                            report(notice, _unreachable(exc))
                         return
                 notice = pending.pop(0)
                 try:
@@ -145,6 +169,11 @@ class EmailChannel:
                 except smtplib.SMTPServerDisconnected as exc:
                     lost = exc
                 except smtplib.SMTPException as exc:  # an answer about this message
+                    if _server_closing(exc):  # ... or the server going away
+                        for rest in (notice, *pending):
+                            report(rest, _unreachable(f"{exc.smtp_code} closing"
+                                                      if hasattr(exc, "smtp_code") else exc))
+                        return
                     report(notice, _smtp_outcome(exc))
                     continue
                 except OSError as exc:  # reset, timed out (SMTPException is an OSError too)
@@ -157,7 +186,7 @@ class EmailChannel:
                 self._drop(backend)
                 if reconnected:
                     for rest in pending:
-                        report(rest, Outcome(RETRY, "connection lost again; retrying later"))
+                        report(rest, _unreachable("the connection was lost again"))
                     return
                 reconnected = True
         finally:

@@ -16,6 +16,9 @@ from townsquare.notifications.channels import DELIVERED, Notice, Outcome, Report
 class InboxChannel:
     name = "inbox"
 
+    def scope(self, notice: Notice) -> str:
+        return self.name
+
     def send_batch(self, notices: Sequence[Notice], report: Report) -> None:
         # Already there: the inbox reads the post's feed rows.
         for notice in notices:

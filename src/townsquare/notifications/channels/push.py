@@ -6,7 +6,11 @@ The push service's answer decides the outcome:
 - 429 and 5xx: RETRY, no sooner than its Retry-After;
 - other 4xx (a payload too large, an authorization refused): FAILED;
 - keys that cannot be used (not a P-256 point, not base64): FAILED, subscription retired;
-- connection refused, reset or timed out: RETRY.
+- the push service cannot be reached (connection refused or reset, a connection timeout,
+  TLS failing, a name that does not resolve): UNREACHABLE, scope "push:<host>": the message
+  waits with no attempt counted while that push service is paused (breaker.py); other
+  push services go on;
+- no answer in time once connected (read timeout): RETRY (it may have been taken).
 
 A batch is sent by a few threads (one HTTP session each, kept alive), because a push is a
 round trip to a far server: waiting for one at a time would cap a worker at a few dozen a
@@ -32,6 +36,7 @@ from townsquare.notifications.channels import (
     DELIVERED,
     FAILED,
     RETRY,
+    UNREACHABLE,
     Notice,
     Outcome,
     Report,
@@ -88,6 +93,9 @@ class PushChannel:
             self._vapid[audience] = vapid.headers_for(endpoint)
         return dict(self._vapid[audience])
 
+    def scope(self, notice: Notice) -> str:
+        return scope_of(notice.endpoint)
+
     def send_batch(self, notices: Sequence[Notice], report: Report) -> None:
         jobs, sendable = [], []
         for notice in notices:
@@ -116,6 +124,11 @@ class PushChannel:
                 report(notice, outcome)
 
 
+def scope_of(endpoint: str) -> str:
+    """One breaker per push service (its host): one service down does not stop the others."""
+    return f"push:{urlsplit(endpoint).hostname or '?'}"
+
+
 def _post(job: tuple[str, bytes, dict[str, str]]) -> Outcome:
     endpoint, body, headers = job
     try:
@@ -125,5 +138,10 @@ def _post(job: tuple[str, bytes, dict[str, str]]) -> Outcome:
         # The exception's text holds the endpoint, which names one browser: the kind of
         # failure and the service's host are what the reason needs.
         host = urlsplit(endpoint).hostname or "?"
-        return Outcome(RETRY, f"cannot reach the push service ({host}): {type(exc).__name__}")
+        reason = f"cannot reach the push service ({host}): {type(exc).__name__}"
+        if isinstance(exc, requests.ReadTimeout):  # connected; it may have taken it
+            return Outcome(RETRY, f"no answer from the push service ({host}) in time")
+        if isinstance(exc, requests.ConnectionError | requests.ConnectTimeout):
+            return Outcome(UNREACHABLE, reason, scope=scope_of(endpoint))
+        return Outcome(RETRY, reason)
     return outcome_for(response.status_code, response.headers, response.text)
