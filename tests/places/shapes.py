@@ -50,3 +50,26 @@ def crime_points() -> tuple[np.ndarray, np.ndarray]:
     lons = np.array([float(r["longitude"]) for r in rows])
     lats = np.array([float(r["latitude"]) for r in rows])
     return lons, lats
+
+
+# Invalid rings as real cities' files have them (San Francisco's, Portland's), each with a
+# valid square beside it: what GEOS says about each, and what `make_valid` makes of it.
+def bow_tie(name: str, x0: float) -> dict[str, Any]:
+    """Two triangles meeting in a point: a self-intersecting ring, its signed area 0."""
+    return feature(name, {"type": "Polygon", "coordinates": [[
+        [X0 + x0, Y0], [X0 + x0 + 1, Y0 + 1], [X0 + x0 + 1, Y0], [X0 + x0, Y0 + 1],
+        [X0 + x0, Y0]]]})
+
+
+def nested_shells(name: str, x0: float) -> dict[str, Any]:
+    """A MultiPolygon whose second polygon lies inside its first."""
+    return feature(name, {"type": "MultiPolygon", "coordinates": [
+        [ring(X0 + x0, Y0, X0 + x0 + 1, Y0 + 1)],
+        [ring(X0 + x0 + 0.25, Y0 + 0.25, X0 + x0 + 0.5, Y0 + 0.5)]]})
+
+
+def pinched(name: str, x0: float) -> dict[str, Any]:
+    """A ring that touches itself in one vertex ("Ring Self-intersection")."""
+    return feature(name, {"type": "Polygon", "coordinates": [[
+        [X0 + x0, Y0], [X0 + x0 + 2, Y0], [X0 + x0 + 2, Y0 + 2], [X0 + x0 + 1, Y0],
+        [X0 + x0, Y0 + 2], [X0 + x0, Y0]]]})

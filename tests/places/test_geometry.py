@@ -8,9 +8,25 @@ import pytest
 import shapely
 from shapely.geometry import MultiPolygon
 
-from tests.places.shapes import NEIGHBORHOODS, X0, Y0, collection, feature, ring, square
+from tests.places.shapes import (
+    NEIGHBORHOODS,
+    X0,
+    Y0,
+    bow_tie,
+    collection,
+    feature,
+    nested_shells,
+    pinched,
+    ring,
+    square,
+)
 from townsquare.core.errors import Invalid
-from townsquare.places.geometry import from_wkb, parse_feature_collection, to_wkb
+from townsquare.places.geometry import (
+    from_wkb,
+    parse_feature_collection,
+    read_feature_collection,
+    to_wkb,
+)
 
 GOOD = square("Good", 0, 0, 0.25)
 
@@ -70,25 +86,29 @@ SWAPPED = [[[y, x] for x, y in ring(X0, Y0, X0 + 0.25, Y0 + 0.25)]]
     (collection(), "The FeatureCollection has no features."),
     (collection(GOOD, square(None, 1, 0, 0.25)), 'feature 2: missing the name field "name".'),
     (collection(GOOD, feature("P", {"type": "Point", "coordinates": [X0, Y0]})),
-     "feature 2: the geometry is Point; only Polygon and MultiPolygon are accepted."),
-    (collection(GOOD, feature("N", None)), "feature 2: has no geometry."),
+     'feature 2 ("P"): the geometry is Point; only Polygon and MultiPolygon are accepted.'),
+    (collection(GOOD, feature("N", None)), 'feature 2 ("N"): has no geometry.'),
     (collection(GOOD, feature("E", {"type": "Polygon", "coordinates": []})),
-     "feature 2: the geometry is empty."),
+     'feature 2 ("E"): the geometry is empty.'),
     (collection(GOOD, feature("M", {"type": "Polygon", "coordinates": [[[X0, Y0], [X0, 1]]]})),
-     "feature 2: the coordinates are malformed"),
+     'feature 2 ("M"): the coordinates are malformed'),
     (collection(GOOD, feature("Z", {"type": "Polygon", "coordinates": [
         [[X0, Y0], [X0 + 1, Y0 + 1], [X0 + 2, Y0 + 2], [X0, Y0]]]})),
-     "feature 2: the geometry is degenerate (zero area)."),
+     'feature 2 ("Z"): the geometry is degenerate (it encloses no area; '
+     "GEOS: Self-intersection[-99 41])."),
     (collection(GOOD, feature("B", {"type": "Polygon", "coordinates": [BOWTIE]})),
-     "feature 2: the geometry is invalid: Self-intersection"),
+     'feature 2 ("B"): the geometry is invalid: Self-intersection[-99.3333333333333 '
+     '40.6666666666667] (import with --repair to fix it).'),
     (collection(GOOD, feature("S", {"type": "Polygon", "coordinates": SWAPPED})),
-     "feature 2: coordinates look like lat,lon; GeoJSON is lon,lat."),
+     'feature 2 ("S"): coordinates look like lat,lon; GeoJSON is lon,lat.'),
     (collection(GOOD, feature("R", {"type": "Polygon", "coordinates": [ring(170, 0, 190, 10)]})),
-     "feature 2: coordinates outside longitude [-180, 180] / latitude [-90, 90], e.g. [190, 0]"),
+     'feature 2 ("R"): coordinates outside longitude [-180, 180] / latitude [-90, 90], '
+     "e.g. [190, 0]"),
     (collection(GOOD, square("Good", 1, 0, 0.25)),
-     'feature 2: duplicate name "Good" (also feature 1).'),
+     'feature 2 ("Good"): duplicate name, also feature 1.'),
     (collection(GOOD, square("GOOD!", 1, 0, 0.25)),
-     'feature 2: the name "GOOD!" gives the slug "good", already used by feature 1 ("Good").'),
+     'feature 2 ("GOOD!"): the name gives the slug "good", already used by feature 1 '
+     '("Good").'),
 ])
 def test_each_problem_has_its_own_message(source, expected):
     found = problems(source)
@@ -107,7 +127,7 @@ def test_every_problem_is_reported_in_feature_order():
     with pytest.raises(Invalid) as caught:
         parse_feature_collection(source)
     assert [p.split(":")[0] for p in caught.value.fields["features"]] == [
-        "feature 2", "feature 3", "feature 4", "feature 5",
+        'feature 2 ("Line")', "feature 3", 'feature 4 ("Same")', 'feature 5 ("Swapped")',
     ]
     assert caught.value.detail.startswith("The GeoJSON file is not usable. 4 problems; the first:")
 
@@ -123,4 +143,58 @@ def test_the_real_file_with_coordinates_swapped_is_caught():
         ]
     found = problems(document)
     assert len(found) == 121
-    assert found[11] == "feature 12: coordinates look like lat,lon; GeoJSON is lon,lat."
+    assert found[11] == (
+        'feature 12 ("Village 5"): coordinates look like lat,lon; GeoJSON is lon,lat.')
+
+
+# Invalid rings (tests/places/shapes.py) beside a valid square.
+BROKEN_CITY = collection(GOOD, bow_tie("Bow Tie", 1), nested_shells("Nested", 3),
+                         pinched("Pinched", 5))
+
+
+def test_invalid_rings_are_named_by_name_and_index_in_geos_words():
+    assert problems(BROKEN_CITY) == [
+        'feature 2 ("Bow Tie"): the geometry is invalid: Self-intersection[-98.5 40.5] '
+        "(import with --repair to fix it).",
+        'feature 3 ("Nested"): the geometry is invalid: Nested shells[-96.75 40.25] '
+        "(import with --repair to fix it).",
+        'feature 4 ("Pinched"): the geometry is invalid: Ring Self-intersection[-94 40] '
+        "(import with --repair to fix it).",
+    ]
+
+
+def test_repair_fixes_invalid_rings_with_make_valid_keeping_polygons_only():
+    features, repairs = read_feature_collection(BROKEN_CITY, repair=True)
+
+    assert [str(r) for r in repairs] == [
+        'feature 2 ("Bow Tie"): Self-intersection[-98.5 40.5]; repaired into 2 polygons.',
+        'feature 3 ("Nested"): Nested shells[-96.75 40.25]; repaired into 1 polygon, '
+        "area -5.9%.",
+        'feature 4 ("Pinched"): Ring Self-intersection[-94 40]; repaired into 2 polygons, '
+        "area unchanged.",
+    ]
+    assert [(r.number, r.name) for r in repairs] == [(2, "Bow Tie"), (3, "Nested"),
+                                                     (4, "Pinched")]
+    good, tie, nested, pinch = features
+    assert all(f.geometry.geom_type == "MultiPolygon" and f.geometry.is_valid for f in features)
+    assert good.geometry.equals(parse_feature_collection(collection(GOOD))[0].geometry)
+    # Both halves of the bow-tie, not "zero area".
+    assert tie.geometry.area == 0.5 and len(tie.geometry.geoms) == 2
+    # The nested shell is merged into its outer shell, not cut out of it as a hole.
+    assert nested.geometry.equals(shapely.box(X0 + 3, Y0, X0 + 4, Y0 + 1))
+    assert nested.geometry.covers(shapely.Point(X0 + 3.3, Y0 + 0.3))
+    assert pinch.geometry.area == 2.0 and len(pinch.geometry.geoms) == 2
+    # Without `repair` nothing is repaired, and a valid file reports no repairs.
+    assert read_feature_collection(collection(GOOD), repair=True).repairs == []
+
+
+@pytest.mark.parametrize("repair", [False, True])
+def test_a_ring_without_area_is_refused_even_with_repair(repair):
+    flat = feature("Flat", {"type": "Polygon", "coordinates": [
+        [[X0, Y0], [X0 + 1, Y0 + 1], [X0 + 2, Y0 + 2], [X0, Y0]]]})
+    with pytest.raises(Invalid) as caught:
+        read_feature_collection(collection(GOOD, flat), repair=repair)
+    assert caught.value.fields["features"] == [
+        'feature 2 ("Flat"): the geometry is degenerate (it encloses no area; '
+        "GEOS: Self-intersection[-99 41]).",
+    ]

@@ -12,10 +12,22 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from tests.places.shapes import NEIGHBORHOODS, X0, Y0, collection, feature, ring, square
+from tests.places.shapes import (
+    NEIGHBORHOODS,
+    X0,
+    Y0,
+    bow_tie,
+    collection,
+    feature,
+    nested_shells,
+    pinched,
+    ring,
+    square,
+)
 from townsquare.core.errors import Invalid
 from townsquare.core.models import AuditLog
 from townsquare.places.actions import import_neighborhoods
+from townsquare.places.geoindex import locate_point
 from townsquare.places.geometry import from_wkb
 from townsquare.places.models import City, Neighborhood
 
@@ -141,22 +153,22 @@ BAD_INPUTS = {
                      'feature 2: missing the name field "name".'),
     "non-polygon": (collection(feature("L", {"type": "LineString",
                                               "coordinates": [[X0, Y0], [X0 + 1, Y0]]})),
-                    "feature 1: the geometry is LineString"),
+                    'feature 1 ("L"): the geometry is LineString'),
     "empty": (collection(feature("E", {"type": "MultiPolygon", "coordinates": []})),
-              "feature 1: the geometry is empty."),
+              'feature 1 ("E"): the geometry is empty.'),
     "zero area": (collection(feature("Z", {"type": "Polygon", "coordinates": [
-        [[X0, Y0], [X0 + 1, Y0], [X0 + 2, Y0], [X0, Y0]]]})), "degenerate (zero area)"),
+        [[X0, Y0], [X0 + 1, Y0], [X0 + 2, Y0], [X0, Y0]]]})), "degenerate (it encloses no area"),
     "invalid": (collection(feature("I", {"type": "Polygon", "coordinates": [
         [[X0, Y0], [X0 + 2, Y0 + 2], [X0 + 2, Y0], [X0, Y0 + 1], [X0, Y0]]]})),
-                "feature 1: the geometry is invalid: Self-intersection"),
+                'feature 1 ("I"): the geometry is invalid: Self-intersection'),
     "out of range": (collection(feature("R", {"type": "Polygon",
                                               "coordinates": [ring(170, 0, 190, 10)]})),
-                     "feature 1: coordinates outside longitude"),
+                     'feature 1 ("R"): coordinates outside longitude'),
     "swapped": (collection(feature("S", {"type": "Polygon", "coordinates": [
         [[y, x] for x, y in ring(X0, Y0, X0 + 1, Y0 + 1)]]})),
-                "feature 1: coordinates look like lat,lon; GeoJSON is lon,lat."),
+                'feature 1 ("S"): coordinates look like lat,lon; GeoJSON is lon,lat.'),
     "duplicate name": (collection(square("Twin", 0, 0, 1), square("Twin", 1, 0, 1)),
-                       'feature 2: duplicate name "Twin"'),
+                       'feature 2 ("Twin"): duplicate name, also feature 1.'),
     "duplicate slug": (collection(square("Twin Peaks", 0, 0, 1), square("twin-peaks", 1, 0, 1)),
                        'gives the slug "twin-peaks", already used by feature 1'),
 }
@@ -186,7 +198,7 @@ def test_command_fails_with_every_message_and_changes_nothing(tmp_path):
         call_command("import_neighborhoods", str(path), "--city", "Badtown")
     lines = str(caught.value).splitlines()
     assert lines[1:] == [
-        "feature 2: the geometry is Point; only Polygon and MultiPolygon are accepted.",
+        'feature 2 ("Dot"): the geometry is Point; only Polygon and MultiPolygon are accepted.',
         'feature 3: missing the name field "name".',
     ]
 
@@ -212,3 +224,68 @@ def test_city_name_needs_a_slug_and_a_sane_length():
     with pytest.raises(Invalid, match="longer than 120"):
         import_neighborhoods("X" * 121, collection(square("A", 0, 0, 1)))
     assert City.objects.count() == 0
+
+
+# A valid square beside three invalid rings of the kinds real cities' files hold.
+BROKEN_CITY = collection(square("Good", 0, 0, 0.25), bow_tie("Bow Tie", 1),
+                         nested_shells("Nested", 3), pinched("Pinched", 5))
+REFUSED = [
+    'feature 2 ("Bow Tie"): the geometry is invalid: Self-intersection[-98.5 40.5] '
+    "(import with --repair to fix it).",
+    'feature 3 ("Nested"): the geometry is invalid: Nested shells[-96.75 40.25] '
+    "(import with --repair to fix it).",
+    'feature 4 ("Pinched"): the geometry is invalid: Ring Self-intersection[-94 40] '
+    "(import with --repair to fix it).",
+]
+
+
+def test_invalid_rings_refuse_the_file_without_repair(tmp_path):
+    path = _write(tmp_path, BROKEN_CITY)
+    before = snapshot()
+
+    with pytest.raises(CommandError) as caught:
+        call_command("import_neighborhoods", str(path), "--city", "Brokenville")
+
+    assert str(caught.value).splitlines() == [f"{path}: nothing was imported.", *REFUSED]
+    assert snapshot() == before
+    done = subprocess.run(
+        [sys.executable, "-m", "townsquare.cli", "import_neighborhoods", str(path),
+         "--city", "Brokenville", "--skip-checks"],
+        capture_output=True, text=True, timeout=60,
+        env={**os.environ, "TOWNSQUARE_VAR_DIR": str(tmp_path)},
+    )
+    assert done.returncode == 1
+    assert REFUSED[2] in done.stderr.splitlines()
+    assert snapshot() == before
+
+
+def test_repair_imports_them_and_reports_each_repaired_feature(tmp_path):
+    out = io.StringIO()
+
+    call_command("import_neighborhoods", str(_write(tmp_path, BROKEN_CITY)), "--city",
+                 "Brokenville", "--repair", stdout=out)
+
+    assert out.getvalue().splitlines() == [
+        'feature 2 ("Bow Tie"): Self-intersection[-98.5 40.5]; repaired into 2 polygons.',
+        'feature 3 ("Nested"): Nested shells[-96.75 40.25]; repaired into 1 polygon, '
+        "area -5.9%.",
+        'feature 4 ("Pinched"): Ring Self-intersection[-94 40]; repaired into 2 polygons, '
+        "area unchanged.",
+        "Brokenville: 4 created, 0 updated (0 unchanged), 0 not in file",
+    ]
+    city = City.objects.get(slug="brokenville")
+    stored = {n.slug: from_wkb(n.geometry_wkb)
+              for n in Neighborhood.objects.filter(city=city)}
+    assert sorted(stored) == ["bow-tie", "good", "nested", "pinched"]
+    assert all(geometry.is_valid for geometry in stored.values())
+    assert stored["bow-tie"].area == 0.5 and len(stored["bow-tie"].geoms) == 2
+    # A point inside the nested shell is in the neighborhood, not in a hole.
+    assert locate_point(Y0 + 0.3, X0 + 3.3, city).slug == "nested"
+    assert locate_point(Y0 + 0.5, X0 + 1.8, city).slug == "bow-tie"
+    entry = AuditLog.objects.get(action="places.import_neighborhoods")
+    assert entry.data["repaired"] == ["Bow Tie", "Nested", "Pinched"]
+
+    # The same file again: the repaired geometries are stored, so nothing changes.
+    result = import_neighborhoods("Brokenville", BROKEN_CITY, repair=True)
+    assert (result.created, result.updated, result.unchanged) == (0, 4, 4)
+    assert [r.name for r in result.repairs] == ["Bow Tie", "Nested", "Pinched"]

@@ -28,9 +28,10 @@ from townsquare.core.slugs import slugify
 from townsquare.places.geoindex import PolygonIndex, locate_many
 from townsquare.places.geometry import (
     GeoJSONSource,
+    Repair,
     from_wkb,
     geometry_bounds,
-    parse_feature_collection,
+    read_feature_collection,
     to_wkb,
 )
 from townsquare.places.models import Address, City, Neighborhood
@@ -52,6 +53,7 @@ class ImportResult:
     `unchanged` is how many of those were already identical, so a re-run of the same file
     reads "0 created, 121 updated (121 unchanged)". `not_in_file` neighborhoods exist in
     the database but not in the file: they are left in place, residents reference them.
+    `repairs` lists the features whose invalid geometry was fixed (only with `repair`).
     """
 
     city: City
@@ -61,6 +63,7 @@ class ImportResult:
     not_in_file: int
     not_in_file_names: tuple[str, ...] = ()
     addresses_relocated: int = 0
+    repairs: tuple[Repair, ...] = ()
 
 
 def import_neighborhoods(
@@ -68,12 +71,15 @@ def import_neighborhoods(
     source: GeoJSONSource | os.PathLike[str] | IO[Any],
     *,
     name_field: str = "name",
+    repair: bool = False,
     actor: Any = None,
 ) -> ImportResult:
     """Create or update a city's neighborhoods from a GeoJSON FeatureCollection.
 
     `source` is GeoJSON text, bytes, a parsed dict, a `pathlib.Path` or an open file
     (a plain str is GeoJSON text, never a path). Raises `Invalid` listing every problem.
+    Invalid polygons are refused, or with `repair` fixed by `make_valid` and reported in
+    `ImportResult.repairs` (places/geometry.py).
     """
     city_name = " ".join(city_name.split())
     city_slug = slugify(city_name)
@@ -82,7 +88,8 @@ def import_neighborhoods(
     if max(len(city_name), len(city_slug)) > _CITY_NAME_MAX:
         raise Invalid(f"The city name is longer than {_CITY_NAME_MAX} characters.",
                       {"city": ["Too long."]})
-    features = parse_feature_collection(_read_geojson(source), name_field=name_field)
+    features, repairs = read_feature_collection(_read_geojson(source), name_field=name_field,
+                                                repair=repair)
 
     with transaction.atomic(durable=True):
         # Locking the city row serialises two imports of the same city.
@@ -137,12 +144,13 @@ def import_neighborhoods(
         result = ImportResult(
             city=city, created=len(to_create), updated=len(to_update), unchanged=unchanged,
             not_in_file=len(missing), not_in_file_names=tuple(n.name for n in missing),
-            addresses_relocated=relocated,
+            addresses_relocated=relocated, repairs=tuple(repairs),
         )
         audit.record(
             actor, "places.import_neighborhoods", city,
             created=result.created, updated=result.updated, unchanged=result.unchanged,
             not_in_file=result.not_in_file, geometry_version=city.geometry_version,
+            repaired=[repaired.name for repaired in repairs],
         )
     return result
 

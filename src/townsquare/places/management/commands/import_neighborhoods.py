@@ -1,4 +1,4 @@
-"""`townsquare import_neighborhoods PATH --city NAME [--name-field FIELD]`."""
+"""`townsquare import_neighborhoods PATH --city NAME [--name-field FIELD] [--repair]`."""
 
 from __future__ import annotations
 
@@ -24,6 +24,12 @@ class Command(BaseCommand):
             "--name-field", default="name",
             help="The feature property holding the neighborhood name (default: name).",
         )
+        parser.add_argument(
+            "--repair", action="store_true",
+            help="Fix invalid polygons (self-intersecting rings, nested shells, ...) with "
+                 "shapely's make_valid, keeping polygons only, and list each one fixed. "
+                 "Without it an invalid polygon refuses the whole file.",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         path: Path = options["path"]
@@ -32,12 +38,15 @@ class Command(BaseCommand):
         except OSError as exc:
             raise CommandError(f"Cannot read {path}: {exc.strerror or exc}") from exc
         try:
-            result = import_neighborhoods(options["city"], data, name_field=options["name_field"])
+            result = import_neighborhoods(options["city"], data, name_field=options["name_field"],
+                                          repair=options["repair"])
         except Invalid as exc:
             # Every problem, one per line, so the operator can fix the file in one pass.
             problems = [p for values in (exc.fields or {}).values() for p in values]
             raise CommandError("\n".join([f"{path}: nothing was imported.", *problems])) from exc
 
+        for repaired in result.repairs:
+            self.stdout.write(str(repaired))  # 'feature 2 ("Name"): <GEOS reason>; repaired ...'
         self.stdout.write(
             f"{result.city.name}: {result.created} created, {result.updated} updated "
             f"({result.unchanged} unchanged), {result.not_in_file} not in file"
