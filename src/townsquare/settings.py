@@ -336,7 +336,14 @@ TOWNSQUARE_RATE_LIMITS = {
     "post": os.environ.get("TOWNSQUARE_RATE_POST", "10/3600"),
     "reply": os.environ.get("TOWNSQUARE_RATE_REPLY", "60/3600"),
     "verify_code": os.environ.get("TOWNSQUARE_RATE_VERIFY", "5/3600"),
-    "login": os.environ.get("TOWNSQUARE_RATE_LOGIN", "20/600"),
+    # Passwords (accounts/actions/attempts.py): per account and client address; per client
+    # address over all accounts; per account from anywhere, past which the account is slowed
+    # to one attempt per `login_slowed` for addresses it has not signed in from lately.
+    "login": os.environ.get("TOWNSQUARE_RATE_LOGIN", "10/600"),
+    "login_client": os.environ.get("TOWNSQUARE_RATE_LOGIN_CLIENT", "100/600"),
+    "login_account": os.environ.get("TOWNSQUARE_RATE_LOGIN_ACCOUNT", "100/600"),
+    "login_slowed": os.environ.get("TOWNSQUARE_RATE_LOGIN_SLOWED", "1/5"),
+    "login_known": "1/2592000",  # remembers a sign-in address for 30 to 60 days
     "signup": os.environ.get("TOWNSQUARE_RATE_SIGNUP", "20/3600"),
     "report": os.environ.get("TOWNSQUARE_RATE_REPORT", "30/3600"),
     "invite": os.environ.get("TOWNSQUARE_RATE_INVITE", "20/86400"),
@@ -346,6 +353,9 @@ TOWNSQUARE_RATE_LIMITS = {
     "password_reset_email": os.environ.get("TOWNSQUARE_RATE_PASSWORD_RESET_EMAIL", "3/3600"),
     "password_reset_confirm": os.environ.get("TOWNSQUARE_RATE_PASSWORD_RESET_CONFIRM",
                                              "20/3600"),
-    # Second-factor (TOTP) codes typed by agency staff, per account.
+    # Second-factor (TOTP) codes typed by agency staff: per account and client address, and
+    # per account from anywhere with the same slowing as passwords.
     "second_factor": os.environ.get("TOWNSQUARE_RATE_SECOND_FACTOR", "10/900"),
+    "second_factor_account": os.environ.get("TOWNSQUARE_RATE_SECOND_FACTOR_ACCOUNT", "50/900"),
+    "second_factor_slowed": os.environ.get("TOWNSQUARE_RATE_SECOND_FACTOR_SLOWED", "1/5"),
 }

@@ -7,7 +7,7 @@ import pytest
 from tests import factories
 from townsquare.accounts import actions as accounts
 from townsquare.accounts.models import Resident, User
-from townsquare.core.errors import Conflict, Invalid
+from townsquare.core.errors import Conflict, Invalid, RateLimited
 from townsquare.core.models import AuditLog
 
 GOOD = {"email": "ada@example.org", "password": factories.PASSWORD, "display_name": "Ada"}
@@ -109,3 +109,16 @@ def test_a_taken_email_is_a_conflict_whatever_its_case(gazetteer):
     assert raised.value.status == 409
     assert raised.value.fields == {"email": ["An account with this email already exists."]}
     assert Resident.objects.count() == 1
+
+
+def test_signup_is_limited_per_client_address_in_the_action(gazetteer, settings):
+    settings.TOWNSQUARE_RATE_LIMITS = {**settings.TOWNSQUARE_RATE_LIMITS, "signup": "2/3600"}
+    for n in range(2):
+        signup(email=f"n{n}@example.org", address="12 Alder Lane", client="203.0.113.9")
+
+    with pytest.raises(RateLimited) as raised:
+        signup(email="n2@example.org", address="12 Alder Lane", client="203.0.113.9")
+
+    assert raised.value.detail == "Too many sign-ups from your network. Please try again later."
+    signup(email="n3@example.org", address="12 Alder Lane", client="203.0.113.10")
+    assert User.objects.count() == 3

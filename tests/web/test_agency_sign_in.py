@@ -167,21 +167,50 @@ def test_after_a_wrong_code_the_app_waits(agency_roles, settings):
     assert "wait a few seconds" in field_error(text(right_too_soon), "code")
 
 
-def test_codes_are_rate_limited_per_account(agency_roles, settings, no_throttle):
+def _from(client: Client, address: str) -> Client:
+    client.defaults["REMOTE_ADDR"] = address
+    return client
+
+
+def test_codes_are_rate_limited_per_account_and_address(agency_roles, settings, no_throttle):
     settings.TOWNSQUARE_RATE_LIMITS = {**settings.TOWNSQUARE_RATE_LIMITS,
                                        "second_factor": "4/900"}
     officer = agency_roles["tips"]
-    device = enrol(officer)  # the first of the 4 codes
-    statuses = [signed_in(officer, second_factor_done=False)
+    device = enrol(officer)
+    statuses = [_from(signed_in(officer, second_factor_done=False), "203.0.113.9")
                 .post("/accounts/two-factor/", {"code": "111111"}).status_code
-                for _ in range(3)]
-    # A fifth code, even the right one, from a fresh session: the limit is per account.
-    last = signed_in(officer, second_factor_done=False).post(
+                for _ in range(4)]
+    # A fifth code from there, even the right one, from a fresh session: refused.
+    last = _from(signed_in(officer, second_factor_done=False), "203.0.113.9").post(
+        "/accounts/two-factor/", {"code": code_for(device, steps_ahead=1)})
+    # The officer at the station is not locked out by guesses from elsewhere.
+    owner = _from(signed_in(officer, second_factor_done=False), "198.51.100.20").post(
         "/accounts/two-factor/", {"code": code_for(device, steps_ahead=1)})
 
-    assert statuses == [400, 400, 400]
+    assert statuses == [400, 400, 400, 400]
     assert last.status_code == 429
     assert "Too many codes tried" in text(last)
+    assert (owner.status_code, owner["Location"]) == (302, "/agency/")
+
+
+def test_past_the_account_ceiling_codes_are_slowed(agency_roles, settings, no_throttle):
+    settings.TOWNSQUARE_RATE_LIMITS = {**settings.TOWNSQUARE_RATE_LIMITS,
+                                       "second_factor": "2/900",
+                                       "second_factor_account": "4/900",
+                                       "second_factor_slowed": "1/900"}
+    officer = agency_roles["tips"]
+    device = enrol(officer)  # from no address: the first code on the account
+    statuses = [_from(signed_in(officer, second_factor_done=False), f"203.0.113.{n}")
+                .post("/accounts/two-factor/", {"code": "111111"}).status_code
+                for n in range(4)]
+    slowed = _from(signed_in(officer, second_factor_done=False), "203.0.113.77").post(
+        "/accounts/two-factor/", {"code": code_for(device, steps_ahead=1)})
+
+    # Codes 2 to 4 on the account as usual; the 5th passed the ceiling and took the one
+    # slowed attempt of the window; the 6th waits.
+    assert statuses == [400, 400, 400, 400]
+    assert slowed.status_code == 429
+    assert "receiving many sign-in attempts" in text(slowed)
 
 
 def test_with_only_the_password_no_second_app_can_be_added(agency_roles):

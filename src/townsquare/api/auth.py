@@ -12,16 +12,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth import authenticate
 from django.http import HttpRequest
 from ninja.security import APIKeyCookie, HttpBearer
 from ninja.utils import check_csrf
 
-from townsquare.accounts.actions import authenticate_token, issue_token
-from townsquare.accounts.validation import clean_text
-from townsquare.core import policy, ratelimit
+from townsquare.accounts.actions import authenticate_token, authentication, second_factor
 from townsquare.core.clientaddr import client_address
-from townsquare.core.errors import Forbidden, NotAuthenticated
+from townsquare.core.errors import Forbidden
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 
@@ -42,7 +39,7 @@ class BrowserSession(APIKeyCookie):
         user = getattr(request, "user", None)
         if user is None or not user.is_authenticated:
             return None
-        if policy.needs_second_factor(user) and not _second_factor_verified(user):
+        if not second_factor.second_factor_satisfied(user):
             return None  # agency staff: a password-only session is not signed in yet
         if request.method not in SAFE_METHODS and check_csrf(request) is not None:
             raise Forbidden("CSRF check failed: send the X-CSRFToken header with the session.")
@@ -55,12 +52,6 @@ class BrowserSession(APIKeyCookie):
         return self(request)
 
 
-def _second_factor_verified(user: Any) -> bool:
-    # django-otp's OTPMiddleware installs is_verified() on the session's user.
-    is_verified = getattr(user, "is_verified", None)
-    return bool(is_verified is not None and is_verified())
-
-
 # The operations that need a caller use this; the others are open to anyone.
 caller = [BearerToken(), BrowserSession()]
 
@@ -69,12 +60,9 @@ caller = [BearerToken(), BrowserSession()]
 client_ip = client_address
 
 
-def token_for_credentials(request: HttpRequest, email: str, password: str) -> str:
-    """Exchange an email and password for a new API token; rate-limited per email and IP."""
-    address = clean_text(email, field="email", max_length=254).lower()
-    ratelimit.hit("login", f"ip:{client_ip(request)}")
-    ratelimit.hit("login", f"email:{address}")
-    user = authenticate(request, email=address, password=password)
-    if user is None:
-        raise NotAuthenticated("Wrong email or password.")
-    return issue_token(user, label="api")
+def token_for_credentials(request: HttpRequest, email: str, password: str,
+                          otp: str | None = None) -> str:
+    """Exchange an email and password (and for staff a second-factor code) for a token."""
+    return authentication.token_for_credentials(
+        email=email, password=password, otp=otp, client=client_address(request),
+        request=request)

@@ -90,6 +90,10 @@ class ResidentCreated(Schema):
 class TokenIn(Schema):
     email: Email
     password: Password
+    otp: str | None = Field(
+        default=None, max_length=20, examples=["123456"],
+        description="The current code of the account's authenticator app: required for "
+                    "accounts with a second factor (agency staff), ignored for others.")
 
 
 class TokenOut(Schema):

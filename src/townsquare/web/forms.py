@@ -8,9 +8,9 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 
-from townsquare.core import ratelimit
+from townsquare.accounts.actions import authentication
 from townsquare.core.clientaddr import client_address
-from townsquare.core.errors import RateLimited
+from townsquare.core.errors import NotAuthenticated, RateLimited
 from townsquare.posts import profiling
 from townsquare.posts.models import Category, Report
 
@@ -57,7 +57,8 @@ class SignupForm(PageForm):
 
 
 class LoginForm(AuthenticationForm):
-    """Django's login form, limited per client address and per email (core.ratelimit)."""
+    """Django's login form over the one password check (accounts/actions/authentication.py),
+    which holds the limits the API's token exchange shares."""
 
     rate_limited = False
 
@@ -70,16 +71,18 @@ class LoginForm(AuthenticationForm):
         )
 
     def clean(self) -> dict[str, Any]:
-        email = str(self.cleaned_data.get("username") or "").strip().lower()
         try:
-            # Counted before the password check, so guessing costs an attempt either way.
-            ratelimit.hit("login", f"ip:{client_ip(self.request)}")
-            if email:
-                ratelimit.hit("login", f"email:{email}")
+            self.user_cache = authentication.check_password(
+                email=self.cleaned_data.get("username") or "",
+                password=self.cleaned_data.get("password") or "",
+                client=client_address(self.request), request=self.request)
         except RateLimited as exc:
             self.rate_limited = True
             raise ValidationError(exc.detail, code="rate_limited") from exc
-        return super().clean()
+        except NotAuthenticated as exc:
+            raise self.get_invalid_login_error() from exc
+        self.confirm_login_allowed(self.user_cache)
+        return self.cleaned_data
 
 
 class VerifyForm(PageForm):

@@ -5,8 +5,8 @@ confirmed when the staff member types a code it produced. Only an account with n
 device may enrol: otherwise a stolen password would be enough to add a second
 authenticator. A lost phone is reset by an operator (the admin's TOTP devices page).
 
-Every code typed counts against the `second_factor` rate limit of the account
-(core.ratelimit), on top of django-otp's own throttle (a growing wait after each wrong
+Every code typed counts against the `second_factor` limits of the account and client
+address (attempts.py), on top of django-otp's own throttle (a growing wait after each wrong
 code) and its replay guard (a code is accepted once).
 """
 
@@ -18,7 +18,8 @@ from typing import Any
 from django.db import transaction
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from townsquare.core import audit, policy, ratelimit
+from townsquare.accounts.actions.attempts import account_key, limit_attempt
+from townsquare.core import audit, policy
 from townsquare.core.errors import Conflict, Forbidden, Invalid
 
 DEVICE_NAME = "Authenticator app"
@@ -27,6 +28,16 @@ _CODE = re.compile(r"^\d{6}$")
 
 def has_second_factor(user: Any) -> bool:
     return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+
+
+def second_factor_satisfied(user: Any) -> bool:
+    """Whether a signed-in session may act: staff only once this session typed a code
+    (django-otp's OTPMiddleware installs is_verified() on the request's user). The pages
+    and the API's session authentication both ask this."""
+    if not policy.needs_second_factor(user):
+        return True
+    is_verified = getattr(user, "is_verified", None)
+    return bool(is_verified is not None and is_verified())
 
 
 def start_totp_enrolment(user: Any) -> TOTPDevice:
@@ -42,11 +53,12 @@ def start_totp_enrolment(user: Any) -> TOTPDevice:
     return device
 
 
-def confirm_totp_enrolment(user: Any, device: TOTPDevice, code: object) -> TOTPDevice:
+def confirm_totp_enrolment(user: Any, device: TOTPDevice, code: object, *,
+                           client: str = "unknown") -> TOTPDevice:
     """The first code from the app proves it holds the secret: the device is confirmed."""
     if not policy.needs_second_factor(user):
         raise Forbidden("Only agency staff enrol a second factor.")
-    token = _clean_code(user, code)
+    token = _clean_code(user, code, client)
     with transaction.atomic(durable=True):
         current = (TOTPDevice.objects.select_for_update()
                    .filter(pk=device.pk, user=user, confirmed=False).first())
@@ -68,10 +80,10 @@ def confirm_totp_enrolment(user: Any, device: TOTPDevice, code: object) -> TOTPD
     return current
 
 
-def verify_second_factor(user: Any, code: object) -> TOTPDevice:
+def verify_second_factor(user: Any, code: object, *, client: str = "unknown") -> TOTPDevice:
     """A code at sign-in: the confirmed device that accepts it (the caller then marks the
     session verified with django_otp.login)."""
-    token = _clean_code(user, code)
+    token = _clean_code(user, code, client)
     with transaction.atomic(durable=True):
         devices = list(TOTPDevice.objects.select_for_update()
                        .filter(user=user, confirmed=True).order_by("pk"))
@@ -85,11 +97,10 @@ def verify_second_factor(user: Any, code: object) -> TOTPDevice:
     return accepted
 
 
-def _clean_code(user: Any, code: object) -> str:
+def _clean_code(user: Any, code: object, client: str) -> str:
     text = re.sub(r"[\s-]", "", code if isinstance(code, str) else "")
     # Counted before the check, so guessing costs an attempt whether or not it is right.
-    ratelimit.hit("second_factor", f"user:{user.pk}",
-                  message="Too many codes tried. Wait a few minutes and try again.")
+    limit_attempt("second_factor", account_key(user.email), client)
     if not _CODE.match(text):
         raise Invalid("Enter the 6-digit code.",
                       {"code": ["Enter the 6-digit code your authenticator app shows."]})

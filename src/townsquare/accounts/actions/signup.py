@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 from townsquare.accounts.models import Invitation, Resident, User
 from townsquare.accounts.validation import (
@@ -9,7 +10,7 @@ from townsquare.accounts.validation import (
     clean_password,
     clean_text,
 )
-from townsquare.core import audit
+from townsquare.core import audit, ratelimit
 from townsquare.core.errors import Conflict, Invalid
 from townsquare.places import geoindex, selectors
 from townsquare.places.models import Address, City, Neighborhood
@@ -25,12 +26,18 @@ def signup_resident(
     address: object = None,
     city: City | None = None,
     invitation_token: str | None = None,
+    client: str | None = None,
 ) -> Resident:
     """Create a resident account, placed in the neighborhood of their home.
 
     The home is an address from the gazetteer or a point picked on the map. Errors are
-    collected per field so a form can show them all at once.
+    collected per field so a form can show them all at once. `client` is the address the
+    request came from (core.clientaddr): the page and the API pass it, and sign-ups are
+    limited per address (`signup`); None is for trusted callers (commands, the demo).
     """
+    if client is not None:
+        ratelimit.hit("signup", client, message=_(
+            "Too many sign-ups from your network. Please try again later."))
     errors: dict[str, list[str]] = {}
     cleaned: dict[str, object] = {}
     for field, check in (

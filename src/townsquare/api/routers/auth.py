@@ -13,8 +13,11 @@ router = Router(tags=["auth"])
 
 
 @router.post("/auth/token", response={200: TokenOut, **errors(400, 401, 429)},
-             summary="Exchange an email and password for an API token")
+             summary="Exchange an email and password (and a second-factor code) for an API token")
 def token(request: HttpRequest, payload: TokenIn) -> dict:
-    """A new token each call; keep it secret. Attempts are rate-limited per email and per
-    client address (429)."""
-    return {"token": auth.token_for_credentials(request, payload.email, payload.password)}
+    """A new token each call; keep it secret. Agency staff also send `otp`, the current code
+    of their authenticator app: without it, or before they have set one up on the website,
+    they get 401. Attempts are rate-limited per account and client address, and per account
+    (429)."""
+    return {"token": auth.token_for_credentials(request, payload.email, payload.password,
+                                                payload.otp)}

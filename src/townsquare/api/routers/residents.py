@@ -19,6 +19,7 @@ from townsquare.api.schemas import (
     ResidentIn,
     VerificationOut,
 )
+from townsquare.core.clientaddr import client_address
 from townsquare.core.errors import Invalid, NotFound
 from townsquare.places import selectors as places
 from townsquare.places.models import City
@@ -44,6 +45,7 @@ def sign_up(request: HttpRequest, payload: ResidentIn) -> tuple[int, dict]:
     resident = actions.signup_resident(
         email=payload.email, password=payload.password, display_name=payload.display_name,
         lat=payload.lat, lon=payload.lon, address=payload.address, city=_city(payload.city),
+        client=client_address(request),
     )
     return 201, serializers.resident_created(resident)
 

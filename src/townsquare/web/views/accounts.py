@@ -16,7 +16,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 from townsquare.accounts import actions
 from townsquare.accounts import selectors as accounts_selectors
 from townsquare.accounts.actions.invitations import find_invitation
-from townsquare.core import policy, ratelimit
+from townsquare.core import policy
+from townsquare.core.clientaddr import client_address
 from townsquare.core.errors import DomainError
 from townsquare.places import selectors as places
 from townsquare.places.models import City, Neighborhood
@@ -28,7 +29,6 @@ from townsquare.web.forms import (
     LoginForm,
     SignupForm,
     VerifyForm,
-    client_ip,
 )
 
 # The action names the hidden map fields; the page shows their errors by the address.
@@ -69,8 +69,6 @@ def signup(request: HttpRequest) -> HttpResponse:
 
 def _signup(request: HttpRequest, form: SignupForm) -> HttpResponse:
     data = form.cleaned_data
-    ratelimit.hit("signup", client_ip(request),
-                  message="Too many sign-ups from your network. Please try again later.")
     resident = actions.signup_resident(
         email=data["email"],
         password=data["password"],
@@ -79,6 +77,7 @@ def _signup(request: HttpRequest, form: SignupForm) -> HttpResponse:
         lat=data["lat"] or None,
         lon=data["lon"] or None,
         invitation_token=data["invitation"] or None,
+        client=client_address(request),
     )
     login(request, resident.user, backend="django.contrib.auth.backends.ModelBackend")
     if resident.is_verified:

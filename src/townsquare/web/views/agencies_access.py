@@ -24,14 +24,13 @@ from django.utils.http import urlencode
 
 from townsquare.accounts.actions import second_factor
 from townsquare.agencies.models import Agency
-from townsquare.core import cursors, policy
+from townsquare.core import cursors
 from townsquare.web.errors import domain_errors
 
 
 def is_second_factor_verified(user: Any) -> bool:
-    # django-otp's OTPMiddleware installs is_verified() on the request's user.
-    check = getattr(user, "is_verified", None)
-    return bool(check is not None and check())
+    """For staff: whether this session typed a code (accounts' second_factor_satisfied)."""
+    return second_factor.second_factor_satisfied(user)
 
 
 def second_factor_page(request: HttpRequest) -> HttpResponse:
@@ -46,8 +45,7 @@ def second_factor_page(request: HttpRequest) -> HttpResponse:
 def second_factor_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     @functools.wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if (policy.needs_second_factor(request.user)
-                and not is_second_factor_verified(request.user)):
+        if not second_factor.second_factor_satisfied(request.user):
             return second_factor_page(request)
         return view(request, *args, **kwargs)
 

@@ -25,6 +25,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from townsquare.accounts.actions import second_factor
 from townsquare.core import policy
+from townsquare.core.clientaddr import client_address
 from townsquare.core.errors import DomainError
 from townsquare.web.agency_forms import SecondFactorForm, StaffSetPasswordForm
 from townsquare.web.errors import add_domain_error, domain_errors
@@ -102,7 +103,7 @@ def totp_setup(request: HttpRequest) -> HttpResponse:
     device = second_factor.start_totp_enrolment(user)
     form = SecondFactorForm(request.POST or None)
     status = _check_code(request, form, lambda code: second_factor.confirm_totp_enrolment(
-        user, device, code))
+        user, device, code, client=client_address(request)))
     if status is None:
         messages.success(request, "Your authenticator app is set up. You will type a "
                                   "code from it each time you sign in.")
@@ -128,7 +129,8 @@ def totp_verify(request: HttpRequest) -> HttpResponse:
         return redirect(_with_next("web:totp_setup", request))
     form = SecondFactorForm(request.POST or None)
     status = _check_code(request, form,
-                         lambda code: second_factor.verify_second_factor(user, code))
+                         lambda code: second_factor.verify_second_factor(
+                             user, code, client=client_address(request)))
     if status is None:
         return redirect_next(request, reverse("web:agency_home"))
     return render(request, "web/agencies/totp_verify.html", {
