@@ -293,6 +293,11 @@ def can_export(user: Any, agency: Agency) -> bool:
     return is_operator(user) or agency_role(user, agency) == ADMIN
 
 
+def can_redeliver_agency_post(user: Any, agency: Agency) -> bool:
+    """Send an agency post's given-up messages again: the agency's admins, and operators."""
+    return is_operator(user) or agency_role(user, agency) == ADMIN
+
+
 def can_review_agencies(user: Any) -> bool:
     """Approve or reject agency applications."""
     return is_operator(user)

@@ -84,6 +84,8 @@ urlpatterns = [
          name="agency_post_edit"),
     path("agency/<slug:slug>/posts/<int:post_id>/withdraw/", agencies_posts.withdraw,
          name="agency_post_withdraw"),
+    path("agency/<slug:slug>/posts/<int:post_id>/redeliver/", agencies_posts.redeliver,
+         name="agency_post_redeliver"),
     path("agency/<slug:slug>/posts/<int:post_id>/replies/<int:reply_id>/hide/",
          agencies_posts.hide_reply, name="agency_reply_hide"),
     # Agency posts as residents meet them

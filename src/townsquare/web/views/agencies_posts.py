@@ -12,12 +12,15 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from townsquare.agencies import actions, images, selectors
 from townsquare.agencies.models import Agency, AgencyPost
 from townsquare.core import policy
 from townsquare.core.errors import DomainError, Invalid, TooLarge
+from townsquare.notifications import actions as notification_actions
 from townsquare.notifications import selectors as notifications
 from townsquare.places import selectors as places
 from townsquare.web import maps
@@ -191,6 +194,9 @@ def _render_staff_post(request: HttpRequest, agency: Agency, post: AgencyPost) -
         and post.current_status() != AgencyPost.Status.WITHDRAWN,
         "can_hide": policy.can_handle_replies(user, agency),
         "delivery": report, "delivery_rows": [_delivery_row(c) for c in report.channels],
+        "delivery_given_up": sum(c.given_up or 0 for c in report.channels
+                                 if c.channel != "inbox"),
+        "can_redeliver": policy.can_redeliver_agency_post(user, agency),
         "delivery_errors": [(_channel_label(c.channel), reason, count)
                             for c in report.channels for reason, count in c.errors],
     })
@@ -321,6 +327,23 @@ def withdraw(request: HttpRequest, slug: str, post_id: int) -> HttpResponse:
     with agency_time(agency):
         return render(request, "web/agencies/withdraw.html", {
             **agency_context(request, agency, "post"), "form": form, "post": post})
+
+
+@agency_page
+@require_POST
+def redeliver(request: HttpRequest, slug: str, post_id: int) -> HttpResponse:
+    """The Delivery section's "Send again": the post's given-up messages back to the queue
+    (agency admins; the action checks and audits it)."""
+    agency = selectors.get_agency(slug)
+    post = selectors.get_agency_post_internal(request.user, agency, post_id)
+    count = notification_actions.redeliver_agency_post(request.user, post)
+    if count:
+        messages.success(request, ngettext(
+            "%(count)d given-up message is queued again.",
+            "%(count)d given-up messages are queued again.", count) % {"count": count})
+    else:
+        messages.info(request, _("No given-up messages to send again."))
+    return redirect(f"{staff_post_url(post)}#delivery")
 
 
 @agency_page
