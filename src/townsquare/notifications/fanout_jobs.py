@@ -34,7 +34,6 @@ import time
 from django.conf import settings
 from django.db import close_old_connections, connections, transaction
 from django.db.models import Case, F, PositiveSmallIntegerField, Q, When
-from django.db.utils import DatabaseError
 from django.utils import timezone
 
 from townsquare.agencies.models import AgencyPost, AgencyPostTarget
@@ -222,7 +221,7 @@ class FanoutLoop(threading.Thread):
                 close_old_connections()
                 busy = run_due(self.worker_id) is not None
                 pause = IDLE_SECONDS
-            except DatabaseError:
+            except Exception:  # the database went away, or a bug: the thread must live on
                 # Nothing is lost: a job held stays leased and is taken over once it runs out.
                 logger.exception("Fan-out failed; retrying in %.0f s.", pause)
                 connections.close_all()
