@@ -305,6 +305,10 @@ TOWNSQUARE_DELIVERY_PAUSE_SECONDS = float(
     os.environ.get("TOWNSQUARE_DELIVERY_PAUSE_SECONDS", "5"))
 TOWNSQUARE_DELIVERY_PAUSE_MAX_SECONDS = float(
     os.environ.get("TOWNSQUARE_DELIVERY_PAUSE_MAX_SECONDS", "300"))
+# A message that waits for a server this long (a push service that never comes back) is
+# given up all the same; `townsquare redeliver` can send it again.
+TOWNSQUARE_DELIVERY_MAX_WAIT_SECONDS = int(
+    os.environ.get("TOWNSQUARE_DELIVERY_MAX_WAIT_SECONDS", str(3 * 86400)))
 # A worker that cannot reach the database waits and tries again, doubling up to this.
 TOWNSQUARE_WORKER_RETRY_MAX_SECONDS = float(
     os.environ.get("TOWNSQUARE_WORKER_RETRY_MAX_SECONDS", "30"))

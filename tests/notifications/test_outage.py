@@ -140,3 +140,40 @@ def test_a_push_service_that_cannot_be_reached_pauses_only_itself(
     assert breaker.paused_until("push:localhost", now) == down.next_attempt_at
     assert breaker.paused_until("push:127.0.0.1", now) is None
     assert len(push_service.to("alive")) == 1
+
+
+def test_a_message_that_waited_for_its_server_too_long_is_given_up(
+        settings, short_retries, residents, publisher, police):
+    from tests.notifications.sinks import FakeBrowser
+    from townsquare.notifications import actions
+
+    # Still paused at the second drain, however slow the machine.
+    settings.TOWNSQUARE_DELIVERY_PAUSE_SECONDS = 600
+    settings.TOWNSQUARE_DELIVERY_PAUSE_MAX_SECONDS = 600
+
+    dead = f"http://localhost:{free_port()}/push"
+    for resident in residents[:2]:
+        browser = FakeBrowser()
+        actions.subscribe_push(resident, endpoint=f"{dead}/{resident.pk}",
+                               p256dh=browser.p256dh, auth=browser.auth)
+    post = alert(publisher, police)
+    rows = Delivery.objects.filter(agency_post=post, channel="push")
+    old = rows.get(recipient=residents[0])
+    rows.filter(pk=old.pk).update(queued_at=timezone.now() - dt.timedelta(days=3, seconds=1))
+
+    drain()
+
+    old.refresh_from_db()
+    assert (old.state, old.next_attempt_at, old.last_error) == (
+        "given_up", None, "gave up after waiting 3 days: waiting: cannot reach the push "
+        "service (localhost): ConnectionError")
+    assert set(rows.exclude(pk=old.pk).values_list("state", "attempts")) == {("queued", 0)}
+
+    # Held back unsent while the service is paused: the same limit applies.
+    recent = rows.get(recipient=residents[1])
+    rows.filter(pk=recent.pk).update(next_attempt_at=timezone.now(),
+                                     queued_at=timezone.now() - dt.timedelta(days=4))
+    drain()
+    recent.refresh_from_db()
+    assert (recent.state, recent.last_error) == (
+        "given_up", "gave up after waiting 3 days: waiting: push:localhost cannot be reached")

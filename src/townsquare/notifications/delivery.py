@@ -198,6 +198,7 @@ class Recorder:
         self.held = set(ids)
         self.done: dict[str, list[int]] = defaultdict(list)  # state -> ids
         self.updates: list[tuple[str, Any, str, int]] = []  # (state, next_at, error, id)
+        self.paused: list[tuple[Any, str, int]] = []  # (next_at, error, id)
         self.retire_subscriptions: dict[int, str] = {}
         self.retire_emails: dict[int, str] = {}
         self.push_ok: set[int] = set()
@@ -220,9 +221,7 @@ class Recorder:
             # Not the message's fault: back to the queue, the attempt not counted, until
             # the pause of what could not be reached ends.
             until = breaker.trip(outcome.scope or row.channel, outcome.error, self.now)
-            self.counts["paused"] += 1
-            self.updates.append(("deferred", _db(until), f"waiting: {outcome.error}"[:500],
-                                 row.id))
+            self.paused.append((_db(until), f"waiting: {outcome.error}"[:500], row.id))
             return
         if outcome.status in (DELIVERED, SENT):
             self.done[outcome.status].append(row.id)
@@ -251,10 +250,17 @@ class Recorder:
             self.pending += 1
 
     def defer(self, row: Claimed, until: dt.datetime, reason: str) -> None:
-        """Not an attempt: back to the queue until `until` (quiet hours, a paused channel)."""
+        """Not an attempt: back to the queue until `until` (quiet hours)."""
         with self.lock:
             self.counts["deferred"] += 1
             self.updates.append(("deferred", _db(until), reason, row.id))
+            self.pending += 1
+
+    def pause(self, row: Claimed, until: dt.datetime, reason: str) -> None:
+        """Not an attempt: its server is paused (breaker.py); back to the queue until then."""
+        with self.lock:
+            self.counts["paused"] += 1
+            self.paused.append((_db(until), reason[:500], row.id))
             self.pending += 1
 
     def flush(self) -> None:
@@ -285,10 +291,31 @@ class Recorder:
                            "last_error = %s, lease_until = NULL "
                            "WHERE id = %s AND state = 'sending' AND leased_by = %s")
                 cursor.executemany(sql, rows)
+            if self.paused:
+                self._record_paused(cursor, table)
             self._retire()
         self.done.clear()
         self.updates.clear()
+        self.paused.clear()
         self.pending = 0
+
+    def _record_paused(self, cursor: Any, table: str) -> None:
+        """Back to the queue, the attempt given back; but a message that has waited longer
+        than TOWNSQUARE_DELIVERY_MAX_WAIT_SECONDS (a push service that never comes back)
+        is given up, so that no row waits for ever."""
+        limit = int(settings.TOWNSQUARE_DELIVERY_MAX_WAIT_SECONDS)
+        cutoff = _db(self.now - dt.timedelta(seconds=limit))
+        days = f"{limit / 86400:g} days" if limit >= 86400 else f"{limit} s"
+        sql = (f"UPDATE {table} SET "  # noqa: S608 (table name from the model)
+               "state = CASE WHEN queued_at < %s THEN 'given_up' ELSE 'queued' END, "
+               "next_attempt_at = CASE WHEN queued_at < %s THEN NULL ELSE %s END, "
+               "last_error = CASE WHEN queued_at < %s THEN %s ELSE %s END, "
+               "lease_until = NULL, attempts = attempts - 1 "
+               "WHERE id = %s AND state = 'sending' AND leased_by = %s")
+        cursor.executemany(sql, [
+            (cutoff, cutoff, next_at, cutoff,
+             f"gave up after waiting {days}: {error}"[:500], error, pk, self.worker_id)
+            for next_at, error, pk in self.paused])
 
     def _retire(self) -> None:
         from townsquare.notifications.actions import retire_email_address, retire_subscription
@@ -372,7 +399,7 @@ def _held_back(channel: Any, pairs: list[tuple[Claimed, Notice]], recorder: Reco
         if until is None:
             sendable.append((row, notice))
         else:
-            recorder.defer(row, until, f"waiting: {scope} cannot be reached")
+            recorder.pause(row, until, f"waiting: {scope} cannot be reached")
     return sendable
 
 
