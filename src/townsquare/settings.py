@@ -175,6 +175,9 @@ AUTH_USER_MODEL = "accounts.User"
 
 # --- Cache (rate limits) ----------------------------------------------------------------------
 REDIS_URL = os.environ.get("REDIS_URL", "")
+# Rate-limit counters: Redis when set, else the database (core/ratelimit.py). Tests count in
+# the database, rolled back with each test, unless a test sets this itself.
+TOWNSQUARE_RATE_LIMIT_REDIS_URL = "" if TESTING else REDIS_URL
 if TESTING:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 elif REDIS_URL:

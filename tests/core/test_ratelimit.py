@@ -27,7 +27,7 @@ def store(request, settings, tmp_path):
     settings.CACHES = {"default": {
         "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
         "LOCATION": str(tmp_path / "cache")}}
-    settings.REDIS_URL = REDIS if request.param == "redis" else ""
+    settings.TOWNSQUARE_RATE_LIMIT_REDIS_URL = REDIS if request.param == "redis" else ""
     settings.TOWNSQUARE_RATE_LIMITS = {**settings.TOWNSQUARE_RATE_LIMITS,
                                        "login": f"{LIMIT}/600", "login_client": "1000/600",
                                        "login_account": "1000/600"}
@@ -94,7 +94,7 @@ def test_parallel_wrong_passwords_get_exactly_the_limit_of_checks(store, city):
 
 @pytest.mark.django_db
 def test_counters_hold_no_email_or_address_and_old_windows_go(settings):
-    settings.REDIS_URL = ""
+    settings.TOWNSQUARE_RATE_LIMIT_REDIS_URL = ""
     settings.TOWNSQUARE_RATE_LIMITS = {**settings.TOWNSQUARE_RATE_LIMITS, "login": "3/600"}
     RateCounter.objects.create(key="0" * 64, n=7, expires_at=1)  # a window long over
 

@@ -34,15 +34,21 @@ def _window_key(name: str, key: object, bucket: int) -> str:
 
 
 @lru_cache(maxsize=4)
-def _redis(url: str) -> Any:
+def _connect(url: str) -> Any:
     import redis
 
     return redis.Redis.from_url(url)
 
 
+def _redis() -> Any | None:
+    url = settings.TOWNSQUARE_RATE_LIMIT_REDIS_URL  # REDIS_URL, except in the tests
+    return _connect(url) if url else None
+
+
 def _increment(counter: str, expires_at: int, now: float) -> int:
-    if settings.REDIS_URL:
-        pipe = _redis(settings.REDIS_URL).pipeline()
+    client = _redis()
+    if client is not None:
+        pipe = client.pipeline()
         pipe.incr(f"rl:{counter}")
         pipe.expireat(f"rl:{counter}", expires_at)
         used, _expiry = pipe.execute()
@@ -64,8 +70,9 @@ def _increment(counter: str, expires_at: int, now: float) -> int:
 
 
 def _peek(counter: str) -> int:
-    if settings.REDIS_URL:
-        return int(_redis(settings.REDIS_URL).get(f"rl:{counter}") or 0)
+    client = _redis()
+    if client is not None:
+        return int(client.get(f"rl:{counter}") or 0)
     from townsquare.core.models import RateCounter
 
     row = RateCounter.objects.filter(key=counter).values_list("n", flat=True).first()
@@ -103,8 +110,9 @@ def hit(name: str, key: object, *, message: str | None = None) -> None:
 def reset(name: str, key: object) -> None:
     _limit, window = _rule(name)
     counter = _window_key(name, key, int(time.time() // window))
-    if settings.REDIS_URL:
-        _redis(settings.REDIS_URL).delete(f"rl:{counter}")
+    client = _redis()
+    if client is not None:
+        client.delete(f"rl:{counter}")
         return
     from townsquare.core.models import RateCounter
 
