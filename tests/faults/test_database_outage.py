@@ -191,3 +191,17 @@ def test_the_worker_outlives_connections_cut_again_and_again(proxy, worker, smtp
     for task in storm:
         wait_for(lambda t=task: task_done(t), "the tasks queued during the cuts", worker)
     works_again(worker, roles, police, smtp, "cuts")
+
+
+def test_a_worker_started_while_the_database_is_away_waits_for_it(proxy, smtp, roles,
+                                                                  police, tmp_path):
+    proxy.stop()
+    worker = Worker(proxy, smtp, tmp_path)
+    try:
+        wait_for(lambda: worker.log.count("The database cannot be reached") >= 3,
+                 "the task loop to fail repeatedly", worker)
+        proxy.start()
+
+        works_again(worker, roles, police, smtp, "start")
+    finally:
+        worker.stop()
