@@ -205,3 +205,17 @@ def test_a_worker_started_while_the_database_is_away_waits_for_it(proxy, smtp, r
         works_again(worker, roles, police, smtp, "start")
     finally:
         worker.stop()
+
+
+def test_a_task_that_loses_its_connection_is_run_again_not_failed(proxy, worker, tmp_path):
+    from tests.faults.tasks import lose_connection_once
+
+    marker = tmp_path / "lost-once"
+    result = lose_connection_once.enqueue(str(marker))
+    task = DBTaskResult.objects.get(pk=result.id)
+
+    wait_for(lambda: task_done(task), "the task's second run", worker)
+
+    assert marker.read_text() == "ran once"
+    assert task.return_value == "done"
+    assert worker.alive()

@@ -29,10 +29,18 @@ from types import FrameType
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import SuspiciousOperation
 from django.core.management.base import CommandError
-from django.db import DatabaseError, close_old_connections, connections
+from django.db import (
+    DatabaseError,
+    InterfaceError,
+    OperationalError,
+    close_old_connections,
+    connections,
+)
 from django.utils.autoreload import DJANGO_AUTORELOAD_ENV, run_with_reloader
 from django.utils.module_loading import import_string
+from django_tasks_db.compat import TaskContext, task_finished, task_started
 from django_tasks_db.management.commands.db_worker import Command as DbWorkerCommand
 from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
@@ -52,6 +60,8 @@ PARENT_CHECK_SECONDS = 1.0
 LOOP_STOP_SECONDS = 15.0
 # How often a sleeping worker looks at its stop flag.
 SLEEP_SLICE_SECONDS = 0.1
+# Times one task may lose its database connection before that counts as its own failure.
+MAX_CONNECTION_LOSSES = 5
 
 
 def default_worker_id() -> str:
@@ -66,9 +76,10 @@ class ResilientWorker(Worker):
     The library re-raises any OperationalError from its claim (only a locked SQLite
     database is retried), which ends the process the moment the database restarts. Here a
     database error anywhere in an iteration (claim, recording a result) is logged, the
-    connections are closed and the loop waits (retry_delay) and goes on. A task whose result
-    could not be recorded stays RUNNING and is run again after the task lease (every task is
-    idempotent: core/tasks_recovery.py).
+    connections are closed and the loop waits (retry_delay) and goes on. A task that lost
+    its connection, or whose result could not be recorded, is put back to READY once the
+    database answers (every task is idempotent: core/tasks_recovery.py); one whose claim was
+    cut off comes back after the task lease.
 
     Signal handlers only set `running = False` (the loop looks at it at least every
     SLEEP_SLICE_SECONDS while it waits): a handler that logs, raises or takes a lock can
@@ -88,6 +99,46 @@ class ResilientWorker(Worker):
             if left <= 0:
                 return
             time.sleep(min(SLEEP_SLICE_SECONDS, left))
+
+    def run_task(self, db_task_result: DBTaskResult) -> None:
+        """Run the task and record its result, as the library does, except that a task
+        that lost its database connection (OperationalError, InterfaceError) is not marked
+        FAILED: the error goes up to the loop, which waits for the database and puts the
+        task back to READY (every task is idempotent), up to MAX_CONNECTION_LOSSES times."""
+        try:
+            self.running_task = True
+            task = db_task_result.task
+            task_result = db_task_result.task_result
+            backend_type = task.get_backend()
+            task_started.send(sender=backend_type, task_result=task_result)
+            if task.takes_context:
+                return_value = task.call(TaskContext(task_result=task_result),
+                                         *task_result.args, **task_result.kwargs)
+            else:
+                return_value = task.call(*task_result.args, **task_result.kwargs)
+            db_task_result.set_successful(return_value)
+            task_finished.send(sender=backend_type, task_result=db_task_result.task_result)
+        except (OperationalError, InterfaceError) as exc:
+            losses = self.connection_losses.get(db_task_result.pk, 0) + 1
+            self.connection_losses[db_task_result.pk] = losses
+            if losses <= MAX_CONNECTION_LOSSES:
+                raise
+            self._record_failure(db_task_result, exc)
+        except BaseException as exc:
+            self._record_failure(db_task_result, exc)
+        finally:
+            self.running_task = False
+            self._run_tasks += 1
+
+    def _record_failure(self, db_task_result: DBTaskResult, exc: BaseException) -> None:
+        db_task_result.set_failed(exc)
+        try:
+            sender = type(db_task_result.task.get_backend())
+            task_result = db_task_result.task_result
+        except (ImportError, SuspiciousOperation):
+            logger.exception("Task id=%s failed unexpectedly", db_task_result.id)
+        else:
+            task_finished.send(sender=sender, task_result=task_result)
 
     def _claim(self) -> DBTaskResult | None:
         """Claim the next ready task (None: nothing to do, or the database is locked)."""
@@ -116,6 +167,7 @@ class ResilientWorker(Worker):
             self._sleep(random.random())  # noqa: S311 (not security)
         failures = 0
         unfinished: set[Any] = set()
+        self.connection_losses: dict[Any, int] = {}
         while self.running:
             task_result = None
             try:
