@@ -177,3 +177,16 @@ def test_a_message_that_waited_for_its_server_too_long_is_given_up(
     recent.refresh_from_db()
     assert (recent.state, recent.last_error) == (
         "given_up", "gave up after waiting 3 days: waiting: push:localhost cannot be reached")
+
+
+def test_without_a_reachable_cache_delivery_goes_on(settings, smtp, residents, publisher,
+                                                    police):
+    settings.CACHES = {"default": {  # Redis on a port where nothing listens
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": f"redis://127.0.0.1:{free_port()}/0"}}
+    post = alert(publisher, police)
+
+    drain()
+
+    assert states(post) == {"delivered": RESIDENTS}
+    assert breaker.state("email") is None

@@ -14,6 +14,7 @@ The state lives in the cache, so every worker that shares the cache shares the b
 (Redis at scale, the file cache on one machine). With a per-process cache each worker keeps
 its own and probes on its own: one connection attempt per worker per pause, still correct.
 Times are the engine's clock (`now`), so tests that run the clock ahead see pauses end.
+A cache that cannot be reached counts as no pause: delivery goes on, each batch probing.
 See docs/notifications.md#when-a-server-cannot-be-reached.
 """
 
@@ -48,7 +49,23 @@ def pause_seconds(failures: int) -> float:
 
 
 def state(scope: str) -> State | None:
-    return cache.get(KEY.format(scope))
+    try:
+        return cache.get(KEY.format(scope))
+    except Exception:  # a cache that is down must not stop delivery: no pause known
+        logger.warning("The cache cannot be read; the %s breaker counts as closed.", scope,
+                       exc_info=True)
+        return None
+
+
+def _write(scope: str, value: State | None, timeout: int = 0) -> None:
+    try:
+        if value is None:
+            cache.delete(KEY.format(scope))
+        else:
+            cache.set(KEY.format(scope), value, timeout=timeout)
+    except Exception:  # without the cache, each batch probes the server itself
+        logger.warning("The cache cannot be written; the %s breaker is not shared.", scope,
+                       exc_info=True)
 
 
 def paused_until(scope: str, now: dt.datetime) -> dt.datetime | None:
@@ -70,8 +87,8 @@ def trip(scope: str, reason: str, now: dt.datetime) -> dt.datetime:
     until = now.timestamp() + pause
     cap = float(settings.TOWNSQUARE_DELIVERY_PAUSE_MAX_SECONDS)
     # Forgotten a while after the last failure: a later outage starts with a short pause.
-    cache.set(KEY.format(scope), State(until=until, failures=failures, reason=reason[:300]),
-              timeout=int(pause + 2 * cap + 60))
+    _write(scope, State(until=until, failures=failures, reason=reason[:300]),
+           timeout=int(pause + 2 * cap + 60))
     logger.warning("Cannot reach the %s server (%s); paused for %.0f s (failure %d in a "
                    "row). Its messages wait; no attempt is counted.", scope, reason, pause,
                    failures)
@@ -81,5 +98,5 @@ def trip(scope: str, reason: str, now: dt.datetime) -> dt.datetime:
 def close(scope: str) -> None:
     """The far end answered: forget the pause."""
     if state(scope) is not None:
-        cache.delete(KEY.format(scope))
+        _write(scope, None)
         logger.warning("The %s server can be reached again; its messages go out.", scope)
