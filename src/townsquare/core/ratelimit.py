@@ -87,12 +87,6 @@ def count(name: str, key: object) -> int:
     return _increment(_window_key(name, key, bucket), (bucket + 1) * window + 5, now)
 
 
-def over(name: str, key: object) -> bool:
-    """Whether `key` has passed the limit of `name` in this window (nothing is counted)."""
-    limit, window = _rule(name)
-    return _peek(_window_key(name, key, int(time.time() // window))) > limit
-
-
 def seen(name: str, key: object) -> bool:
     """Whether `key` was counted under `name` in this window or the one before it."""
     _limit, window = _rule(name)
