@@ -1,6 +1,11 @@
 import os
 
-from django.core.asgi import get_asgi_application
+import django
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "townsquare.settings")
-application = get_asgi_application()
+django.setup(set_prefix=False)  # what get_asgi_application() does, with our handler:
+
+from townsquare.web.guards import GuardedASGIHandler  # noqa: E402
+
+# Django's handler, refusing oversized bodies before reading them (web/guards.py).
+application = GuardedASGIHandler()

@@ -113,6 +113,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "townsquare.web.middleware.SecurityHeadersMiddleware",
+    # Last, so its 400 and 413 answers get the headers above: web/guards.py.
+    "townsquare.web.guards.RequestGuardMiddleware",
 ]
 
 ROOT_URLCONF = "townsquare.urls"

@@ -138,3 +138,108 @@ def test_every_operation_has_a_summary_and_an_id(document):
     assert len(ids) == len(set(ids))
     for path, method, operation in operations(document):
         assert operation.get("summary"), (path, method)
+
+
+# --- the document and the behaviour agree --------------------------------------------------
+
+@pytest.fixture
+def walker(document, roles, agency_roles, police):
+    from tests.api.openapi_walk import Walker, make_world
+
+    world = make_world(roles, agency_roles, police)
+    return Walker(document, world["path_values"]), world["callers"]
+
+
+def test_every_operation_declares_bad_input(document):
+    """The request guards answer 400 to any operation (NUL in the query string, too many
+    parameters) and 413 to any body that is too large."""
+    for path, method, operation in operations(document):
+        assert "400" in operation["responses"], (path, method)
+        if "requestBody" in operation:
+            assert "413" in operation["responses"], (path, method)
+
+
+def _bad_inputs(walker, method, template, operation):
+    """Requests with one bad input each: id 0, a bad cursor, limit 0, a body that is not
+    an object, a body with every field of the wrong type."""
+    from tests.api.openapi_walk import Call
+
+    for param in operation.get("parameters", []):
+        name, where = param["name"], param["in"]
+        schema = walker.resolve(param["schema"])
+        if where == "path" and schema.get("type") == "integer":
+            yield walker.base(method, template, operation, path_override=(name, "0"))
+        if where == "query":
+            for bad in ({"cursor": "!!", "limit": "0"}.get(name, "") or "\x01", "x" * 300):
+                call = walker.base(method, template, operation)
+                call.query[name] = bad
+                yield call
+    base = walker.base(method, template, operation)
+    if base.has_body:
+        for body in ([], {key: [[]] for key in base.body or {}}):
+            call: Call = walker.base(method, template, operation)
+            call.body = body
+            yield call
+
+
+def test_every_status_that_bad_input_gets_is_declared(walker):
+    from tests.api.openapi_walk import send
+
+    walk, callers = walker
+    undeclared = set()
+    for method, template, operation in walk.operations():
+        declared = set(operation["responses"])
+        for call in _bad_inputs(walk, method, template, operation):
+            for caller in callers.values():
+                status = str(send(caller, call).status_code)
+                assert not status.startswith("5"), (method, call.url(), status)
+                if status not in declared:
+                    undeclared.add((method, template, status))
+    assert sorted(undeclared) == [], "\n".join(map(str, sorted(undeclared)))
+
+
+def test_strings_that_refuse_the_empty_string_declare_a_minimum_length(walker):
+    """A text field whose "" gets a 400 naming it says `minLength: 1` in the document."""
+    from tests.api.openapi_walk import send, set_at
+
+    walk, callers = walker
+    undeclared = set()
+    for method, template, operation in walk.operations():
+        content = operation.get("requestBody", {}).get("content", {})
+        if "application/json" not in content:
+            continue
+        for where, name, json_path in walk.string_slots(operation):
+            if where != "body":
+                continue
+            call = walk.base(method, template, operation)
+            set_at(call.body, json_path, "")
+            refused = any(
+                response.status_code == 400 and name in response.json().get("fields", {})
+                for response in (send(caller, call) for caller in callers.values()))
+            field = _field(walk, content["application/json"]["schema"], json_path)
+            if refused and _plain_text(field) and _min_length(walk, field) < 1:
+                undeclared.add((method, template, name))
+    assert sorted(undeclared) == [], "\n".join(map(str, sorted(undeclared)))
+
+
+def _field(walk, schema, json_path):
+    for key in json_path:
+        schema = walk.resolve(schema)
+        schema = schema["items"] if isinstance(key, int) else schema["properties"][key]
+    return schema
+
+
+def _options(field):
+    return [s for s in field.get("anyOf", [field]) if s.get("type") != "null"]
+
+
+def _plain_text(field) -> bool:
+    """Free text: an enum, a format (a time) or a pattern says what "" is on its own."""
+    return all(s.get("type") == "string" and not {"enum", "format", "pattern"} & set(s)
+               for s in _options(field))
+
+
+def _min_length(walk, field) -> int:
+    # On an optional field the schema's own keywords sit beside its anyOf.
+    return field.get("minLength") or min(
+        walk.resolve(s).get("minLength", 0) for s in _options(field))

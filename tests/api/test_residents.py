@@ -263,13 +263,14 @@ def test_sign_up_city_that_is_not_a_slug_is_400(anon, gazetteer, slug):
 
 
 @pytest.mark.parametrize("field", ["email", "display_name", "password", "address"])
-def test_sign_up_nul_characters_are_handled(anon, gazetteer, field):
-    # Text fields drop control characters (PostgreSQL refuses NUL); a password is only hashed.
+def test_sign_up_nul_characters_are_refused(anon, gazetteer, field):
+    # No text may hold a NUL (PostgreSQL refuses it): 400, naming the field (web/guards.py).
     body = signup(address="12 Alder Lane")
     body[field] = body[field][:3] + "\x00" + body[field][3:]
 
     response = anon.post("/residents", body)
 
-    assert response.status_code == 201
-    user = User.objects.get()
-    assert (user.email, user.display_name) == ("new@example.org", "New Neighbor")
+    assert response.status_code == 400
+    assert error_of(response)["fields"] == {
+        field: ["Contains a NUL character or a lone surrogate."]}
+    assert not User.objects.exists()

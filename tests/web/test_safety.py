@@ -4,6 +4,8 @@ need no inline script or style (the CSP forbids them)."""
 from __future__ import annotations
 
 import re
+from html.parser import HTMLParser
+from urllib.parse import quote
 
 import pytest
 
@@ -140,3 +142,120 @@ def test_pages_need_no_inline_script_or_style(roles, client_as, hostile):
         assert re.findall(r"<[^>]*\son[a-z]+=", html) == [], url
         assert '<html lang="en">' in html and "<title>" in html, url
         assert 'href="#main">Skip to main content</a>' in html, url
+
+
+# --- hostile input on the pages: a 400 page or a cleaned value, never a 500 ----------------
+
+class _Forms(HTMLParser):
+    """Every form of a page: (method, action, enctype, [(name, value)])."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.forms: list[dict] = []
+        self._select: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        a = {k: v or "" for k, v in attrs}
+        if tag == "form":
+            self.forms.append({"method": a.get("method", "get").lower(),
+                               "action": a.get("action", ""), "fields": []})
+        elif not self.forms:
+            return
+        elif tag in ("input", "textarea") and a.get("name") and a.get("type") not in (
+                "submit", "file", "button"):
+            self.forms[-1]["fields"].append((a["name"], a.get("value") or "Hello"))
+        elif tag == "select" and a.get("name"):
+            self._select = a["name"]
+        elif tag == "option" and self._select:
+            self.forms[-1]["fields"].append((self._select, a.get("value", "")))
+            self._select = None
+
+
+def _encode(pairs: list[tuple[str, str]]) -> str:
+    return "&".join(f"{quote(k.encode('utf-8', 'surrogatepass'))}="
+                    f"{quote(v.encode('utf-8', 'surrogatepass'))}" for k, v in pairs)
+
+
+@pytest.fixture
+def form_pages(roles, agency_roles, police):
+    from tests.agencies.factories import publish
+    from tests.web.agency_helpers import signed_in
+
+    post = factories.make_post(roles["neighbor"], title="Lost cat", body="Grey.")
+    agency_post = publish(agency_roles["publisher"], police, kind="news", title="Works",
+                          body="Main Street is closed.")
+    slug, post_id = police.slug, agency_post.pk
+    resident = ["/", "/feed/", "/posts/new/", f"/posts/{post.pk}/", f"/posts/{post.pk}/edit/",
+                "/search/?q=cat", "/settings/", "/settings/notifications/", "/invite/",
+                "/inbox/", f"/agency-posts/{agency_post.pk}/"]
+    return [
+        (None, ["/signup/", "/login/", "/agencies/apply/", "/addresses/suggest?q=31"]),
+        (roles["unverified"], ["/verify/"]),
+        (roles["neighbor"], resident),
+        (agency_roles["resident_in"], [f"/agency-posts/{agency_post.pk}/"]),
+        (roles["lead"], ["/moderation/", f"/posts/{post.pk}/"]),
+        (roles["operator"], ["/operator/postcards/", "/operator/leads/?neighborhood=1",
+                             "/operator/agencies/"]),
+        (agency_roles["admin"], [f"/agency/{slug}/", f"/agency/{slug}/posts/new/",
+                                 f"/agency/{slug}/staff/", f"/agency/{slug}/posts/{post_id}/",
+                                 f"/agency/{slug}/posts/{post_id}/edit/"]),
+    ], signed_in
+
+
+@pytest.mark.parametrize("bad", ["poc\x00ket", "poc\ud800ket"], ids=["nul", "surrogate"])
+def test_fuzz_every_form_with_nul_and_lone_surrogates(form_pages, bad):
+    pages, signed_in = form_pages
+    failures, submitted = [], 0
+    for user, urls in pages:
+        for url in urls:
+            page = signed_in(user).get(url)
+            assert page.status_code == 200, (url, page.status_code)
+            parser = _Forms()
+            if page["Content-Type"].startswith("text/html"):
+                parser.feed(page.content.decode())
+            if "?" in url:  # the page's own query parameters, as a form
+                path, query = url.split("?")
+                parser.forms.append({"method": "get", "action": path, "fields": [
+                    tuple(pair.split("=")) for pair in query.split("&")]})
+            for form in parser.forms:
+                action = form["action"] or url.split("?")[0]
+                fields = [f for f in form["fields"] if f[0] != "csrfmiddlewaretoken"]
+                for index, (name, _value) in enumerate(fields):
+                    pairs = [(n, bad if i == index else v) for i, (n, v) in enumerate(fields)]
+                    client = signed_in(user)
+                    if form["method"] == "post":
+                        response = client.post(action, _encode(pairs),
+                                               content_type="application/x-www-form-urlencoded")
+                    else:
+                        response = client.get(f"{action}?{_encode(pairs)}")
+                    submitted += 1
+                    if response.status_code >= 500:
+                        failures.append((url, action, name, response.status_code))
+    assert failures == [], "\n".join(map(str, failures))
+    assert submitted > 40
+
+
+def test_nul_in_a_form_is_a_400_page(client, city):
+    response = client.post("/login/", {"username": "a\x00b@example.org", "password": "x"})
+
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith("text/html")
+    assert "NUL character" in response.content.decode()
+    assert "script-src 'self'" in response["Content-Security-Policy"]
+
+
+def test_nul_in_a_query_string_is_a_400_page(client, city):
+    response = client.get("/search/?q=a%00b")
+
+    assert response.status_code == 400
+    assert "NUL character" in response.content.decode()
+
+
+def test_a_lone_surrogate_in_a_form_is_stored_as_a_replacement(roles, client_as):
+    response = client_as(roles["neighbor"]).post(
+        "/posts/new/", "title=Hi&category=general&body=" + quote(
+            "a\ud800b".encode("utf-8", "surrogatepass")),
+        content_type="application/x-www-form-urlencoded")
+
+    assert response.status_code == 302
+    assert roles["neighbor"].resident.posts.get().body == "a\ufffd\ufffd\ufffdb"

@@ -3,31 +3,15 @@
 from __future__ import annotations
 
 import math
-import unicodedata
 
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
 from townsquare.core.errors import Invalid
+from townsquare.core.text import clean_text
 
-
-def clean_text(value: object, *, field: str, max_length: int, required: bool = True) -> str:
-    """Plain text as typed, minus control characters (kept: newlines and tabs)."""
-    if value is None:
-        value = ""
-    if not isinstance(value, str):
-        raise Invalid(f"{field} must be text.", {field: ["Must be text."]})
-    text = "".join(
-        ch for ch in value if ch in "\n\t" or unicodedata.category(ch)[0] != "C"
-    ).strip()
-    if required and not text:
-        raise Invalid(f"{field} is required.", {field: ["This field is required."]})
-    if len(text) > max_length:
-        raise Invalid(
-            f"{field} is too long.", {field: [f"At most {max_length} characters."]}
-        )
-    return text
+__all__ = ["clean_coordinates", "clean_email", "clean_password", "clean_text"]
 
 
 def clean_email(value: object) -> str:

@@ -11,7 +11,7 @@ from typing import Annotated, Any, Literal
 from ninja import Field, Schema
 
 from townsquare.agencies.models import Agency, AgencyPost, AgencyStaff
-from townsquare.api.schemas import Email, PostOut
+from townsquare.api.schemas import NON_EMPTY, Email, PostOut, Text
 
 AgencySlug = Annotated[str, Field(max_length=200, pattern=r"^[a-z0-9-]+$")]
 Area = Annotated[dict[str, Any], Field(description=(
@@ -34,12 +34,14 @@ class AgencyOut(AgencyRef):
 
 
 class ApplicationIn(Schema):
-    name: str = Field(max_length=400)
+    name: str = Field(max_length=400, json_schema_extra=NON_EMPTY)
     kind: Agency.Kind
     city: str = Field(max_length=120, pattern=r"^[a-z0-9-]+$", description="City slug.")
-    website: str = Field(max_length=600, examples=["https://police.example.gov"])
-    email_domain: str = Field(max_length=400, examples=["police.example.gov"])
-    contact_name: str = Field(max_length=400)
+    website: str = Field(max_length=600, examples=["https://police.example.gov"],
+                         json_schema_extra=NON_EMPTY)
+    email_domain: str = Field(max_length=400, examples=["police.example.gov"],
+                              json_schema_extra=NON_EMPTY)
+    contact_name: str = Field(max_length=400, json_schema_extra=NON_EMPTY)
     contact_email: Email
 
 
@@ -134,8 +136,8 @@ class AgencyPostPage(Schema):
 
 class AgencyPostIn(Schema):
     kind: AgencyPost.Kind
-    title: str
-    body: str
+    title: Text
+    body: Text
     neighborhoods: list[str] | None = Field(
         None, description="Slugs; leave out (and `area` too) for the whole jurisdiction.")
     area: Area | None = None
@@ -154,8 +156,8 @@ class AgencyPostIn(Schema):
 
 class AgencyPostPatchIn(Schema):
     kind: AgencyPost.Kind | None = None
-    title: str | None = None
-    body: str | None = None
+    title: Text | None = None
+    body: Text | None = None
     publish_at: dt.datetime | None = None
     expires_at: dt.datetime | None = None
     case_number: str | None = None
@@ -215,7 +217,7 @@ class ReplierOut(Schema):
 
 
 class AgencyReplyIn(Schema):
-    body: str
+    body: Text
 
 
 class AgencyReplyOut(Schema):

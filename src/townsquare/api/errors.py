@@ -12,10 +12,13 @@ import logging
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from django.core.exceptions import RequestDataTooBig
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.http.multipartparser import MultiPartParserError
+from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.parser import Parser
 
 from townsquare.core.errors import DomainError
 
@@ -28,6 +31,21 @@ NON_FIELD = "non_field_errors"
 BODY_PARAM = "payload"
 # Messages of ninja's parse error ("Cannot parse request body", "... (detail)" in DEBUG).
 _PARSE_ERROR = "Cannot parse request body"
+
+
+class NotAnObject(ValueError):
+    """The body is JSON, but not an object: every operation's body is one."""
+
+
+class ObjectParser(Parser):
+    """ninja's JSON parser, refusing `[]`, `"x"`, `1` or `null` as a body: read as an
+    object, they would pass for an object with every field left out."""
+
+    def parse_body(self, request: HttpRequest) -> dict[str, Any]:
+        data = json.loads(request.body)
+        if not isinstance(data, dict):
+            raise NotAnObject("not an object")
+        return data
 
 
 def error_body(code: str, detail: str, fields: dict[str, list[str]] | None = None) -> dict:
@@ -74,6 +92,9 @@ def install(api: NinjaAPI) -> None:
             "not_authenticated", "Sign in, or send an API token as a Bearer Authorization."))
 
     def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+        if exc.status_code == 400 and isinstance(exc.__cause__, NotAnObject):
+            message = "A JSON object is required."
+            return respond(request, 400, error_body("invalid", message, {NON_FIELD: [message]}))
         if exc.status_code == 400 and str(exc).startswith(_PARSE_ERROR):
             message = "The request body is not valid JSON."
             return respond(request, 400, error_body("invalid", message, {NON_FIELD: [message]}))
@@ -84,6 +105,11 @@ def install(api: NinjaAPI) -> None:
 
     def too_large(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
         return respond(request, 413, error_body("too_large", "The request body is too large."))
+
+    def bad_request(request: HttpRequest, exc: Exception) -> HttpResponse:
+        # Too many parameters, a multipart body that cannot be read: the request guards
+        # (web/guards.py) refuse most of these first; this is the net behind them.
+        return respond(request, 400, error_body("invalid", "The request could not be read."))
 
     def server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
         logger.exception("Unhandled error in %s %s", request.method, request.path, exc_info=exc)
@@ -96,6 +122,8 @@ def install(api: NinjaAPI) -> None:
     api.add_exception_handler(HttpError, http_error)
     api.add_exception_handler(Http404, not_found)
     api.add_exception_handler(RequestDataTooBig, too_large)
+    api.add_exception_handler(SuspiciousOperation, bad_request)
+    api.add_exception_handler(MultiPartParserError, bad_request)
     api.add_exception_handler(Exception, server_error)
 
 
@@ -112,8 +140,13 @@ def json_response(status: int, body: dict) -> HttpResponse:
                         content_type="application/json; charset=utf-8")
 
 
+@csrf_exempt
 def unknown_path(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-    """The last URL pattern under /api/v1/: no route matched."""
+    """The last URL pattern under /api/v1/: no route matched.
+
+    Exempt from Django's CSRF middleware, as every API operation is (the API checks the
+    CSRF token itself, for session callers: api/auth.py); otherwise an unsafe method on a
+    mistyped path would get the HTML "CSRF verification failed" page instead of this."""
     return json_response(404, error_body("not_found", "No such endpoint."))
 
 

@@ -6,12 +6,17 @@ import datetime as dt
 from typing import Literal
 
 from ninja import Field, Schema
+from pydantic import ConfigDict
+
+from townsquare.api.schemas import NON_EMPTY
 
 Kind = Literal["urgent_alert", "agency_post", "reply_to_me", "neighborhood_post"]
 ChannelName = Literal["inbox", "email", "push"]
 
 
 class QuietHours(Schema):
+    model_config = ConfigDict(extra="forbid")
+
     start: dt.time = Field(examples=["22:00"])
     end: dt.time = Field(examples=["07:00"])
 
@@ -39,12 +44,17 @@ class NotificationSettingsOut(Schema):
 
 
 class ChannelSwitches(Schema):
+    model_config = ConfigDict(extra="forbid")
+
     email: bool | None = None
     push: bool | None = None
 
 
 class NotificationSettingsIn(Schema):
-    """Only what is sent changes. `quiet_hours: null` removes the quiet hours."""
+    """Only what is sent changes. `quiet_hours: null` removes the quiet hours. Unknown
+    fields are refused (400), so a misspelt setting is not silently ignored."""
+
+    model_config = ConfigDict(extra="forbid")
 
     channels: ChannelSwitches | None = None
     kinds: dict[Kind, dict[ChannelName, bool]] | None = None
@@ -61,7 +71,7 @@ class PushSubscriptionKeys(Schema):
 class PushSubscriptionIn(Schema):
     """The browser's PushSubscription.toJSON()."""
 
-    endpoint: str = Field(max_length=2000)
+    endpoint: str = Field(max_length=2000, json_schema_extra=NON_EMPTY)
     keys: PushSubscriptionKeys
     expirationTime: int | None = None  # noqa: N815 (the browser's own name)
 
@@ -72,7 +82,7 @@ class PushSubscriptionOut(Schema):
 
 
 class PushUnsubscribeIn(Schema):
-    endpoint: str = Field(max_length=2000)
+    endpoint: str = Field(max_length=2000, json_schema_extra=NON_EMPTY)
 
 
 class ChannelDeliveryOut(Schema):

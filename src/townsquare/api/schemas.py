@@ -7,14 +7,21 @@ the actions' job, so a page and the API give the same answers.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from ninja import Field, Schema
 
 from townsquare.posts.models import Category, Report
 
-Email = Annotated[str, Field(max_length=254, examples=["nora@example.org"])]
-Password = Annotated[str, Field(max_length=4096)]
+# Text that the actions refuse when empty (or only spaces), naming the field in `fields`:
+# the document says `minLength: 1`. Declared, not checked here, so the message stays the
+# action's own ("This field is required.").
+NON_EMPTY: dict[str, Any] = {"minLength": 1}
+Text = Annotated[str, Field(json_schema_extra=NON_EMPTY)]
+
+Email = Annotated[str, Field(max_length=254, examples=["nora@example.org"],
+                             json_schema_extra=NON_EMPTY)]
+Password = Annotated[str, Field(max_length=4096, json_schema_extra=NON_EMPTY)]
 Latitude = Annotated[float, Field(description="WGS84 decimal degrees, -90 to 90.")]
 Longitude = Annotated[float, Field(description="WGS84 decimal degrees, -180 to 180.")]
 ObjectId = Annotated[int, Field(ge=1, le=2**63 - 1)]
@@ -71,7 +78,7 @@ class LocateOut(Schema):
 class ResidentIn(Schema):
     email: Email
     password: Password
-    display_name: str = Field(max_length=200)
+    display_name: str = Field(max_length=200, json_schema_extra=NON_EMPTY)
     lat: Latitude | None = None
     lon: Longitude | None = None
     address: str | None = Field(
@@ -134,7 +141,7 @@ class VerificationOut(Schema):
 
 
 class CodeIn(Schema):
-    code: str = Field(max_length=64, examples=["7KQ2-M9XD"])
+    code: str = Field(max_length=64, examples=["7KQ2-M9XD"], json_schema_extra=NON_EMPTY)
 
 
 class InvitationIn(Schema):
@@ -148,7 +155,7 @@ class InvitationOut(Schema):
 
 
 class AcceptIn(Schema):
-    token: str = Field(max_length=200)
+    token: str = Field(max_length=200, json_schema_extra=NON_EMPTY)
 
 
 # --- posts ------------------------------------------------------------------------------
@@ -160,7 +167,7 @@ class AuthorOut(Schema):
 
 
 class PostIn(Schema):
-    body: str
+    body: Text
     title: str = ""
     category: Category = Category.GENERAL
     share_nearby: bool = Field(False, description="Also show it in touching neighborhoods.")
@@ -170,7 +177,7 @@ class PostIn(Schema):
 
 
 class PostPatchIn(Schema):
-    body: str | None = None
+    body: Text | None = None
     title: str | None = None
     category: Category | None = None
     share_nearby: bool | None = None
@@ -202,7 +209,7 @@ class PostPage(Schema):
 
 
 class ReplyIn(Schema):
-    body: str
+    body: Text
 
 
 class ReplyOut(Schema):

@@ -41,6 +41,13 @@ class TownsquareAPI(NinjaAPI):
         # generators turn these into method names. A test keeps them unique.
         return str(operation.view_func.__name__)
 
+    def get_openapi_schema(self, **kwargs: Any) -> Any:
+        schema = super().get_openapi_schema(**kwargs)
+        for item in schema["paths"].values():
+            for operation in item.values():
+                _declare_guard_errors(operation)
+        return schema
+
     @property
     def urls(self) -> tuple[list[Any], str, str]:
         # Routing errors (no such path, wrong method) keep the API's error shape too.
@@ -54,6 +61,21 @@ class TownsquareAPI(NinjaAPI):
         return [*wrapped, re_path(r"", errors.unknown_path)], app_name, namespace
 
 
+def _declare_guard_errors(operation: dict[str, Any]) -> None:
+    """The request guards (web/guards.py) answer any operation 400 (NUL in the query
+    string, too many parameters) and any body 413; validation answers 400 wherever there
+    is a parameter or a body. The document says so for every operation."""
+    responses = operation["responses"]
+    declared = {str(code) for code in responses}
+    wanted = {400: "Bad request"}
+    if "requestBody" in operation:
+        wanted[413] = "The request body is too large"
+    for status, description in wanted.items():
+        if str(status) not in declared:
+            responses[status] = {"description": description, "content": {
+                "application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}}}
+
+
 api = TownsquareAPI(
     title="townsquare API",
     version="1",
@@ -64,6 +86,7 @@ api = TownsquareAPI(
     # content security policy forbids; the OpenAPI document opens in any viewer instead.
     docs_url=None,
     renderer=ApiRenderer(),
+    parser=errors.ObjectParser(),
 )
 errors.install(api)
 
