@@ -36,7 +36,6 @@ from django.db import (
     InterfaceError,
     OperationalError,
     close_old_connections,
-    connections,
 )
 from django.utils.autoreload import DJANGO_AUTORELOAD_ENV, run_with_reloader
 from django.utils.module_loading import import_string
@@ -242,7 +241,7 @@ class LeaseKeeper(threading.Thread):
         except Exception:  # a database hiccup must not kill the thread; try next period
             logger.exception("Could not requeue expired tasks; will try again.")
         finally:
-            connections.close_all()  # this thread's connections only
+            close_connections()  # this thread's connections only (a broken one may fail)
 
 
 class Command(DbWorkerCommand):
