@@ -199,6 +199,7 @@ class Recorder:
         self.done: dict[str, list[int]] = defaultdict(list)  # state -> ids
         self.updates: list[tuple[str, Any, str, int]] = []  # (state, next_at, error, id)
         self.paused: list[tuple[Any, str, int]] = []  # (next_at, error, id)
+        self.tripped: dict[str, dt.datetime] = {}  # scope -> end of its pause
         self.retire_subscriptions: dict[int, str] = {}
         self.retire_emails: dict[int, str] = {}
         self.push_ok: set[int] = set()
@@ -220,7 +221,10 @@ class Recorder:
         if outcome.status == UNREACHABLE:
             # Not the message's fault: back to the queue, the attempt not counted, until
             # the pause of what could not be reached ends.
-            until = breaker.trip(outcome.scope or row.channel, outcome.error, self.now)
+            scope = outcome.scope or row.channel
+            until = self.tripped.get(scope)
+            if until is None:  # once per scope and batch
+                until = self.tripped[scope] = breaker.trip(scope, outcome.error, self.now)
             self.paused.append((_db(until), f"waiting: {outcome.error}"[:500], row.id))
             return
         if outcome.status in (DELIVERED, SENT):
