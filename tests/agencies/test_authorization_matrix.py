@@ -137,6 +137,11 @@ ROWS = [
     # Staff accounts have no password until they use their one-time link.
     Row("token", "POST", "/auth/token", [401, 200, 200, 200, 401, 401, 401, 401, 200],
         body=_credentials),
+    # The same answer for every caller; a made-up link is refused.
+    Row("password reset", "POST", "/auth/password-reset", [202] * 9,
+        body={"email": "someone@example.org"}),
+    Row("password reset confirm", "POST", "/auth/password-reset/confirm", [400] * 9,
+        body={"uid": "MQ", "token": "made-up", "password": "a brand new passphrase 42"}),
     # --- the caller's account -----------------------------------------------------------------
     Row("me", "GET", "/me", [401, 200, 200, 200, 200, 200, 200, 200, 200]),
     Row("redeem code", "POST", "/verification/code",

@@ -73,7 +73,15 @@ def test_postgresql_prepared_statements_can_be_turned_off_for_poolers(tmp_path, 
     if switch is not None:
         env["DATABASE_PREPARED_STATEMENTS"] = switch
 
-    assert _database_options(tmp_path, **env) == repr({"prepare_threshold": threshold})
+    options = _database_options(tmp_path, **env)
+    assert options == repr({"prepare_threshold": threshold, "connect_timeout": 10})
+
+
+def test_postgresql_connections_give_up_after_the_connect_timeout(tmp_path):
+    # A worker facing a database that is gone waits this long per attempt, not for ever.
+    options = _database_options(tmp_path, DATABASE_URL="postgres://someone@db.invalid/x",
+                                DATABASE_CONNECT_TIMEOUT="3")
+    assert options == repr({"prepare_threshold": 5, "connect_timeout": 3})
 
 
 def test_sqlite_has_no_prepare_threshold(tmp_path):
