@@ -129,3 +129,16 @@ def test_staff_of_a_pending_agency_cannot_be_added(city):
 
     with pytest.raises(Conflict):
         make_staff(agency, "admin")
+
+
+def test_review_notes_are_stored_clean(city):
+    # Reached from the admin and the command line as well as the API: the action cleans.
+    agency = actions.apply_for_agency(**{**APPLICATION, "city": city})
+    operator = factories.make_operator()
+
+    actions.reject_agency(operator, agency, note="not\x00 a \u202epublic agency\u200d " + "x" * 600)
+
+    agency.refresh_from_db()
+    assert agency.review_note == ("not a public agency\u200d " + "x" * 600)[:500]
+    entry = AuditLog.objects.get(action="agencies.reject")
+    assert entry.data["note"] == agency.review_note

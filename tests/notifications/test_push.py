@@ -186,3 +186,12 @@ def test_push_turned_off_stops_even_urgent_alerts_there(push_service, residents,
 
     assert [r.path.rsplit("/", 1)[1] for r in push_service.received] == ["on"]
     assert states(post, "push") == {"delivered": 1}
+
+
+@pytest.mark.parametrize("endpoint", ["https://push.example/\x00", "https://push.example/\ud800"])
+def test_unsubscribing_an_endpoint_no_database_can_hold_is_not_found(residents, endpoint):
+    from townsquare.core.errors import NotFound
+    from townsquare.notifications import actions
+
+    with pytest.raises(NotFound):
+        actions.unsubscribe_push(residents[0], endpoint=endpoint)

@@ -198,3 +198,12 @@ def test_a_ring_without_area_is_refused_even_with_repair(repair):
         'feature 2 ("Flat"): the geometry is degenerate (it encloses no area; '
         "GEOS: Self-intersection[-99 41]).",
     ]
+
+
+def test_names_lose_control_and_bidi_characters_but_keep_joiners():
+    # A NUL in a name would reach the database (PostgreSQL refuses it); a bidi override
+    # would make the name read differently from what it is.
+    source = collection(square("Land\x00 Park\u202e", 0, 0, 0.25),
+                        square("Zer\u200dbe", 1, 0, 0.25))
+    (first, second) = parse_feature_collection(json.dumps(source))
+    assert (first.name, second.name) == ("Land Park", "Zer\u200dbe")

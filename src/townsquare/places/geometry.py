@@ -32,6 +32,7 @@ from shapely.geometry import MultiPolygon, Polygon, shape
 
 from townsquare.core.errors import Invalid
 from townsquare.core.slugs import slugify
+from townsquare.core.text import scrub
 
 # Matches Neighborhood.name / slug max_length: better a clear message here than a
 # database error halfway through an import.
@@ -239,7 +240,7 @@ def _check_name(
                       % {"label": label, "field": name_field})
         return None
     # Collapse whitespace: "Land  Park" and "Land Park" are one neighborhood.
-    name = " ".join(str(raw).split())
+    name = " ".join(scrub(str(raw)).split())
     if len(name) > MAX_NAME_LENGTH:
         errors.append(_("%(label)s: the name is longer than %(max)d characters.")
                       % {"label": label, "max": MAX_NAME_LENGTH})

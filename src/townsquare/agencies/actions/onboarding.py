@@ -16,6 +16,7 @@ from townsquare.agencies.models import Agency
 from townsquare.core import audit, policy, ratelimit
 from townsquare.core.errors import Conflict, Forbidden, Invalid
 from townsquare.core.slugs import slugify
+from townsquare.core.text import scrub
 from townsquare.places.models import City, Neighborhood
 
 # Path words under /api/v1/agencies/ that an agency slug must not shadow.
@@ -44,6 +45,11 @@ def apply_for_agency(
     return agency
 
 
+def _review_note(note: object) -> str:
+    """An operator's note on an application: cleaned text, at most 500 characters."""
+    return scrub(str(note or "")).strip()[:500]
+
+
 def approve_agency(actor: Any, agency: Agency, *, note: str = "",
                    all_neighborhoods: bool = False,
                    neighborhoods: list[str] | None = None) -> Agency:
@@ -54,6 +60,7 @@ def approve_agency(actor: Any, agency: Agency, *, note: str = "",
     """
     if not policy.can_review_agencies(actor):
         raise Forbidden("Only operators review agency applications.")
+    note = _review_note(note)
     chosen: list[Neighborhood] | None = None
     if all_neighborhoods and neighborhoods is not None:
         raise Invalid("Give the jurisdiction: all neighborhoods, or a list of them.", {
@@ -67,13 +74,13 @@ def approve_agency(actor: Any, agency: Agency, *, note: str = "",
         now = timezone.now()
         updated = Agency.objects.filter(pk=agency.pk, status=Agency.Status.PENDING).update(
             status=Agency.Status.APPROVED, verified_at=now, reviewed_by=actor,
-            review_note=note[:500], **scope)
+            review_note=note, **scope)
         if not updated:
             raise Conflict("This application has already been reviewed.")
         if chosen is not None:
             agency.jurisdiction.set(chosen)
             scope["neighborhoods"] = [n.slug for n in chosen]
-        audit.record(actor, "agencies.approve", agency, agency=agency, note=note[:500],
+        audit.record(actor, "agencies.approve", agency, agency=agency, note=note,
                      **scope)
     agency.refresh_from_db()
     return agency
@@ -82,12 +89,13 @@ def approve_agency(actor: Any, agency: Agency, *, note: str = "",
 def reject_agency(actor: Any, agency: Agency, *, note: str = "") -> Agency:
     if not policy.can_review_agencies(actor):
         raise Forbidden("Only operators review agency applications.")
+    note = _review_note(note)
     with transaction.atomic(durable=True):
         updated = Agency.objects.filter(pk=agency.pk, status=Agency.Status.PENDING).update(
-            status=Agency.Status.REJECTED, reviewed_by=actor, review_note=note[:500])
+            status=Agency.Status.REJECTED, reviewed_by=actor, review_note=note)
         if not updated:
             raise Conflict("This application has already been reviewed.")
-        audit.record(actor, "agencies.reject", agency, agency=agency, note=note[:500])
+        audit.record(actor, "agencies.reject", agency, agency=agency, note=note)
     agency.refresh_from_db()
     return agency
 

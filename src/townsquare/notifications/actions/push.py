@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from townsquare.core.errors import Forbidden, Invalid, NotFound
+from townsquare.core.text import is_storable
 from townsquare.notifications.models import PushSubscription
 
 MAX_SUBSCRIPTIONS = 20  # browsers per account; the oldest is retired beyond it
@@ -85,6 +86,8 @@ def subscribe_push(user: Any, *, endpoint: object, p256dh: object, auth: object,
 
 def unsubscribe_push(user: Any, *, endpoint: object) -> None:
     """The browser unsubscribed (or the resident pressed the button): retire it."""
+    if not isinstance(endpoint, str) or not is_storable(endpoint):
+        raise NotFound("No such push subscription.")
     updated = PushSubscription.objects.filter(
         user=user, endpoint=endpoint, retired_at__isnull=True).update(
         retired_at=timezone.now(), retire_reason="unsubscribed in the browser")
