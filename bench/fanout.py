@@ -188,12 +188,12 @@ def wait_delivered(post: Any, channel: str, n: int) -> dict[str, Any]:
 
 
 def fanout_seconds(post_id: int) -> float | None:
-    from django_tasks_db.models import DBTaskResult
+    """Seconds from publishing to the last delivery row written (the post's fan-out job;
+    the task or any worker's fan-out loop may have run its steps)."""
+    from townsquare.notifications.models import FanoutJob
 
-    task = (DBTaskResult.objects.filter(task_path__endswith="fan_out_agency_post",
-                                        args_kwargs__kwargs__post_id=post_id)
-            .exclude(finished_at=None).first())
-    return round((task.finished_at - task.started_at).total_seconds(), 3) if task else None
+    job = FanoutJob.objects.filter(agency_post_id=post_id).exclude(finished_at=None).first()
+    return round((job.finished_at - job.created_at).total_seconds(), 3) if job else None
 
 
 def naive_publish(world: dict[str, Any]) -> float:
