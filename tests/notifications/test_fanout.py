@@ -198,3 +198,24 @@ def test_a_practice_post_steps_through_the_agencys_staff(settings, alder, publis
     assert tasks.fan_out_agency_post.call(post_id=post.pk) == 2
     assert emailed(post) == Counter({user.pk: 1 for user in staff})
     assert FanoutJob.objects.get(agency_post=post).finished_at is not None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_batch_worker_fans_out_and_sends_in_the_same_run(two_neighborhoods, publisher,
+                                                           police):
+    # A job whose task never ran (lost with a crashed queue, say): `townsquare worker
+    # --batch` takes it through its fan-out loop, and the rows that loop writes are sent by
+    # the delivery loop before the run ends.
+    from django.core.management import call_command
+    from django_tasks_db.models import DBTaskResult
+
+    post = publish(publisher, police, kind="alert", title="Flood",
+                   neighborhoods=["alder", "birch"])
+    DBTaskResult.objects.all().delete()
+
+    call_command("worker", batch=True, startup_delay=False, interval=0, verbosity=0)
+
+    assert FanoutJob.objects.get(agency_post=post).finished_at is not None
+    states = Counter(Delivery.objects.filter(agency_post=post, channel="email")
+                     .values_list("state", flat=True))
+    assert states == Counter({"sent": 8})

@@ -244,6 +244,15 @@ class LeaseKeeper(threading.Thread):
             close_connections()  # this thread's connections only (a broken one may fail)
 
 
+def run_loops_until_idle(loops: list[Any], max_rounds: int = 10) -> None:
+    """`--batch`: run every loop until a round in which none of them had work, so the rows
+    one loop writes (a fan-out's deliveries) are sent by another (the delivery loop) in the
+    same run."""
+    for _round in range(max_rounds):
+        if not any([loop.run_until_idle() for loop in loops]):
+            return
+
+
 class Command(DbWorkerCommand):
     help = (
         "Run a background worker (every queue). Tasks left RUNNING longer than "
@@ -288,8 +297,7 @@ class Command(DbWorkerCommand):
         try:
             self.run_worker(**options)
             if options["batch"]:
-                for loop in loops:
-                    loop.run_until_idle()
+                run_loops_until_idle(loops)
         finally:
             if keeper is not None:
                 keeper.stop()
