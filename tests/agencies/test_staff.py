@@ -11,10 +11,10 @@ from django.utils.http import urlsafe_base64_decode
 from tests import factories
 from tests.agencies.factories import make_staff
 from tests.api.conftest import as_user, error_of
+from townsquare import policy
 from townsquare.accounts.models import User
 from townsquare.agencies import actions, links
 from townsquare.agencies.models import AgencyStaff
-from townsquare.core import policy
 from townsquare.core.errors import Conflict, Forbidden, Invalid
 
 AGENCY = "/agencies/testville-police"

@@ -17,9 +17,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from tests import factories
+from townsquare import policy
 from townsquare.accounts import actions as accounts
 from townsquare.accounts.models import Resident, User
-from townsquare.core import policy
 from townsquare.posts import actions as posts
 from townsquare.posts import selectors
 from townsquare.posts.models import Post

@@ -7,8 +7,8 @@ import datetime as dt
 import pytest
 
 from tests import factories
+from townsquare import policy
 from townsquare.accounts import actions as accounts
-from townsquare.core import policy
 from townsquare.core.errors import Invalid, NotFound
 from townsquare.posts import actions, selectors
 from townsquare.posts.models import FeedItem, Post

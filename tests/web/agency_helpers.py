@@ -8,8 +8,8 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from townsquare import policy
 from townsquare.accounts.actions import second_factor
-from townsquare.core import policy
 
 ROLES = ["anonymous", "unverified", "resident_in", "resident_out", "admin", "publisher",
          "tips", "other_staff", "operator"]

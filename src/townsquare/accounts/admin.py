@@ -14,6 +14,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from townsquare import policy
 from townsquare.accounts import actions
 from townsquare.accounts.models import (
     ApiToken,
@@ -23,7 +24,6 @@ from townsquare.accounts.models import (
     User,
     VerificationCode,
 )
-from townsquare.core import policy
 from townsquare.core.admin import OperatorAdmin
 
 

@@ -1,6 +1,6 @@
 """Reads about residents that need rules (who may see whom), for the web pages and the API.
 
-Every function asks core.policy first. Member lists carry only what policy allows other
+Every function asks policy first. Member lists carry only what policy allows other
 residents to know (display name and street); home addresses never leave this module except
 through `own_home`, which is the resident's own.
 """
@@ -12,9 +12,9 @@ from typing import Any
 
 from django.db.models import Count, QuerySet
 
+from townsquare import policy
 from townsquare.accounts.actions.postcards import pending_postcard_residents
 from townsquare.accounts.models import PostcardBatch, Resident
-from townsquare.core import policy
 from townsquare.core.errors import Forbidden, NotFound
 
 

@@ -15,8 +15,8 @@ import io
 import json
 from typing import Any
 
+from townsquare import policy
 from townsquare.agencies.models import Agency, AgencyPost, AgencyReply
-from townsquare.core import policy
 from townsquare.core.models import AuditLog
 
 CSV_COLUMNS = [

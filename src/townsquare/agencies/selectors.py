@@ -1,4 +1,4 @@
-"""Reads about agencies, always through core.policy: agency posts for residents and for
+"""Reads about agencies, always through policy: agency posts for residents and for
 staff, the inbox, replies, reach, the audit log, staff lists.
 
 The inbox reads the same `posts.FeedItem` rows as the feed (the caller's neighborhood,
@@ -15,6 +15,7 @@ from typing import Any
 from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
+from townsquare import policy
 from townsquare.agencies import exports, targeting
 from townsquare.agencies.models import (
     Agency,
@@ -26,7 +27,7 @@ from townsquare.agencies.models import (
     AgencyThank,
     InboxRead,
 )
-from townsquare.core import cursors, policy
+from townsquare.core import cursors
 from townsquare.core.errors import Forbidden, NotFound
 from townsquare.core.models import AuditLog
 from townsquare.places.models import Neighborhood

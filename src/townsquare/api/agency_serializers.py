@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from townsquare import policy
 from townsquare.agencies.models import (
     Agency,
     AgencyPost,
@@ -16,7 +17,6 @@ from townsquare.agencies.models import (
     AgencyStaff,
 )
 from townsquare.agencies.selectors import InboxItem, NeighborhoodReach
-from townsquare.core import policy
 from townsquare.core.models import AuditLog
 from townsquare.places.models import Neighborhood
 

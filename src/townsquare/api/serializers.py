@@ -10,8 +10,8 @@ from typing import Any
 
 import shapely
 
+from townsquare import policy
 from townsquare.accounts.models import Invitation, Resident
-from townsquare.core import policy
 from townsquare.places.geometry import from_wkb
 from townsquare.places.models import Neighborhood
 from townsquare.posts.models import Post, Reply, Report

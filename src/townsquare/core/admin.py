@@ -1,6 +1,6 @@
 """The operators' admin: base classes, and the audit log (read-only).
 
-Operators are staff accounts (core.policy.is_operator). The admin is for looking things up
+Operators are staff accounts (policy.is_operator). The admin is for looking things up
 and for a few operator actions; every change it makes goes through the apps' actions, so
 model admins here are read-only unless a field is plain data with no derived state.
 """
@@ -13,7 +13,7 @@ from django.contrib import admin, messages
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 
-from townsquare.core import policy
+from townsquare import policy
 from townsquare.core.errors import DomainError
 from townsquare.core.models import AuditLog
 

@@ -11,7 +11,7 @@ for each such resident with at least one new live post by someone else in their
 neighborhood, `ON CONFLICT DO NOTHING` on the (digest_on, recipient) key, so running it
 again (another worker, a restart) writes nothing twice. The row is then sent by the
 delivery engine like any other (leases, retries, quiet hours); what it lists is decided
-when it is rendered, by core.policy for that resident (sources.py), so a post hidden or
+when it is rendered, by policy for that resident (sources.py), so a post hidden or
 deleted in between is left out, and a digest left with nothing is skipped.
 
 The window of a digest is (`digest_since`, `queued_at`]: it starts where the resident's
@@ -101,7 +101,7 @@ def cut(own_zone: str, city_zone: str, day: dt.date, now: dt.datetime) -> int:
         "AND t.channel = 'email' AND t.digest_on = %s)")
     windows = ("SELECT uid, rid, nid, CASE WHEN prev IS NULL THEN %s "  # noqa: S608
                f"WHEN prev < %s THEN %s ELSE prev END AS since FROM ({readers}) w")
-    # A cheap first look (live posts by others); core.policy decides at rendering.
+    # A cheap first look (live posts by others); policy decides at rendering.
     sql = (f"INSERT INTO {table} (kind, priority, agency_post_id, reply_id, post_id, "  # noqa: S608
            "digest_on, digest_since, recipient_id, channel, subscription_id, state, attempts, "
            "next_attempt_at, leased_by, last_error, message_id, queued_at) "

@@ -8,9 +8,9 @@ from typing import Any
 
 from django.db.models import Count, Max, Min, Q
 
+from townsquare import policy
 from townsquare.agencies import selectors as agencies
 from townsquare.agencies.models import AgencyPost
-from townsquare.core import policy
 from townsquare.core.errors import Forbidden
 from townsquare.notifications import kinds, reasons
 from townsquare.notifications.models import Delivery, NotificationPreference, PushSubscription

@@ -1,7 +1,7 @@
 """What each claimed delivery is about, loaded for a whole batch in a few queries, and the
 verdict on each row: send this notice, skip (with the reason), or wait (quiet hours).
 
-Whether the recipient may still see the source is asked of core.policy, with the
+Whether the recipient may still see the source is asked of policy, with the
 recipient's resident profile loaded for the batch (policy caches it on the user object).
 A daily digest (digests.py) lists the posts of its window that policy lets its reader see
 now; one with nothing left is skipped.
@@ -15,9 +15,9 @@ from typing import Any
 
 from django.conf import settings
 
+from townsquare import policy
 from townsquare.accounts.models import User
 from townsquare.agencies.models import AgencyPost
-from townsquare.core import policy
 from townsquare.notifications import digests, kinds, quiet, render
 from townsquare.notifications.channels import Notice
 from townsquare.notifications.models import Delivery, NotificationPreference, PushSubscription
@@ -152,7 +152,7 @@ class Batch:
         return quiet.zone(preference.time_zone, city_zone)
 
     def _digest(self, row: Any, user: Any) -> Verdict:
-        """A digest: the posts of its window its reader may see now, by core.policy."""
+        """A digest: the posts of its window its reader may see now, by policy."""
         preference = preference_of(user)
         if not (preference.neighborhood_digest
                 and wants(preference, kinds.EMAIL, kinds.NEIGHBORHOOD_POST)):

@@ -4,7 +4,7 @@ A page is the merge of one keyset stream per neighborhood (`_keys_sql`), joined 
 statement to the posts, their authors, the authors' accounts and the posts' neighborhoods.
 The statement is written out, and its rows turned into models here, because composing it
 through the ORM cost more than the database spends running it (docs/performance.md).
-Which neighborhoods a resident reads is decided by core.policy, never here.
+Which neighborhoods a resident reads is decided by policy, never here.
 
 On PostgreSQL the statement is sent with server-side binding, so psycopg prepares it after a
 few uses on a connection (`prepare_threshold`, settings.py) and PostgreSQL stops planning

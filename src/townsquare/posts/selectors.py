@@ -17,8 +17,9 @@ from typing import Any
 from django.db.models import Q, QuerySet, prefetch_related_objects
 from django.utils import timezone
 
+from townsquare import policy
 from townsquare.agencies import selectors as agency_selectors
-from townsquare.core import cursors, policy
+from townsquare.core import cursors
 from townsquare.core.errors import NotFound
 from townsquare.posts import feed_query
 from townsquare.posts.models import FeedItem, Post, Reply, Report, Thank

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
-from townsquare.core import policy
+from townsquare import policy
 from townsquare.places.models import City
 
 

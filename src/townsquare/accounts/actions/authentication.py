@@ -8,12 +8,12 @@ from typing import Any
 from django.contrib.auth import authenticate
 from django.utils.translation import gettext as _
 
+from townsquare import policy
 from townsquare.accounts.actions import second_factor
 from townsquare.accounts.actions.attempts import account_key, limit_attempt, remember_client
 from townsquare.accounts.actions.tokens import issue_token
 from townsquare.accounts.models import User
 from townsquare.accounts.validation import clean_text
-from townsquare.core import policy
 from townsquare.core.errors import Invalid, NotAuthenticated
 
 

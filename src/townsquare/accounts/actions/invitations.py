@@ -8,11 +8,12 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from townsquare import policy
 from townsquare.accounts import codes, tasks
 from townsquare.accounts.actions.verification import verify_resident
 from townsquare.accounts.models import Invitation, Resident
 from townsquare.accounts.validation import clean_email
-from townsquare.core import audit, policy, ratelimit
+from townsquare.core import audit, ratelimit
 from townsquare.core.errors import Forbidden, Invalid
 
 

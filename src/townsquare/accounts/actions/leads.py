@@ -5,8 +5,9 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from townsquare import policy
 from townsquare.accounts.models import Resident
-from townsquare.core import audit, policy
+from townsquare.core import audit
 from townsquare.core.errors import Forbidden, Invalid
 
 

@@ -6,10 +6,11 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from townsquare import policy
 from townsquare.accounts import codes, tasks
 from townsquare.accounts.actions.verification import verify_resident
 from townsquare.accounts.models import PostcardBatch, Resident, VerificationCode
-from townsquare.core import audit, policy, ratelimit
+from townsquare.core import audit, ratelimit
 from townsquare.core.errors import Forbidden, Invalid
 
 

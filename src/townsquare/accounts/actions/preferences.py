@@ -4,8 +4,8 @@ from typing import Any
 
 from django.db import transaction
 
+from townsquare import policy
 from townsquare.accounts.models import Resident
-from townsquare.core import policy
 from townsquare.core.errors import Forbidden, Invalid
 
 

@@ -18,8 +18,9 @@ from typing import Any
 from django.db import transaction
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from townsquare import policy
 from townsquare.accounts.actions.attempts import account_key, limit_attempt
-from townsquare.core import audit, policy
+from townsquare.core import audit
 from townsquare.core.errors import Conflict, Forbidden, Invalid
 
 DEVICE_NAME = "Authenticator app"

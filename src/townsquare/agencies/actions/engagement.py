@@ -9,9 +9,10 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from townsquare import policy
 from townsquare.accounts.validation import clean_text
 from townsquare.agencies.models import AgencyPost, AgencyReply, AgencyThank, InboxRead
-from townsquare.core import audit, policy, ratelimit
+from townsquare.core import audit, ratelimit
 from townsquare.core.errors import Conflict, Forbidden, NotFound
 
 

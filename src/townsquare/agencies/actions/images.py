@@ -4,9 +4,10 @@ from typing import IO, Any
 
 from django.db import transaction
 
+from townsquare import policy
 from townsquare.agencies import images
 from townsquare.agencies.models import AgencyPost, AgencyPostImage
-from townsquare.core import audit, policy
+from townsquare.core import audit
 from townsquare.core.errors import Conflict, Forbidden, NotFound
 
 MAX_IMAGES = 10

@@ -11,9 +11,10 @@ from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from townsquare import policy
 from townsquare.accounts.validation import clean_email, clean_text
 from townsquare.agencies.models import Agency
-from townsquare.core import audit, policy, ratelimit
+from townsquare.core import audit, ratelimit
 from townsquare.core.errors import Conflict, Forbidden, Invalid
 from townsquare.core.slugs import slugify
 from townsquare.core.text import scrub

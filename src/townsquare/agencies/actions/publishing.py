@@ -17,6 +17,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from townsquare import policy
 from townsquare.agencies import targeting, tasks
 from townsquare.agencies.actions.content import (
     CONTENT_FIELDS,
@@ -25,7 +26,7 @@ from townsquare.agencies.actions.content import (
     clean_schedule,
 )
 from townsquare.agencies.models import Agency, AgencyPost, AgencyPostTarget
-from townsquare.core import audit, policy
+from townsquare.core import audit
 from townsquare.core.errors import Conflict, Forbidden, Invalid, NotFound
 from townsquare.notifications import actions as notifications
 from townsquare.posts.models import FeedItem

@@ -7,9 +7,10 @@ from typing import Any, Literal
 from django.db import transaction
 from django.utils import timezone
 
+from townsquare import policy
 from townsquare.agencies import exports, selectors
 from townsquare.agencies.models import Agency, AgencyPost
-from townsquare.core import audit, policy
+from townsquare.core import audit
 from townsquare.core.errors import Forbidden
 from townsquare.core.models import AuditLog
 

@@ -1,6 +1,6 @@
 """Agency staff: invited by email (an agency admin, an operator, or the CLI), roles changed,
 removed. Staff use work accounts: an email that belongs to a resident or an operator is
-refused, which is what keeps the privacy wall in core/policy.py simple."""
+refused, which is what keeps the privacy wall in policy.py simple."""
 
 from __future__ import annotations
 
@@ -8,11 +8,12 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 
+from townsquare import policy
 from townsquare.accounts.models import Resident, User
 from townsquare.accounts.validation import clean_email, clean_text
 from townsquare.agencies import links, tasks
 from townsquare.agencies.models import Agency, AgencyStaff
-from townsquare.core import audit, policy
+from townsquare.core import audit
 from townsquare.core.errors import Conflict, Forbidden, Invalid, NotFound
 
 

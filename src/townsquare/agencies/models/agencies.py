@@ -63,7 +63,7 @@ class Agency(models.Model):
 class AgencyStaff(models.Model):
     """A staff account of an agency. Staff use work accounts: never a resident's account,
     never an operator's (actions/staff.py refuses both), so the privacy wall in
-    core/policy.py can treat "staff" and "resident" as separate people."""
+    policy.py can treat "staff" and "resident" as separate people."""
 
     class Role(models.TextChoices):
         ADMIN = "admin", "Admin (staff and settings)"

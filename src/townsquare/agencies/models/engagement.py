@@ -12,7 +12,7 @@ class AgencyReply(models.Model):
     """A resident's reply to an agency post.
 
     Visible to the agency's staff and to the residents of `neighborhood` (the replier's
-    own, kept as it was when they replied), and to nobody else (core/policy.py).
+    own, kept as it was when they replied), and to nobody else (policy.py).
     """
 
     post = models.ForeignKey(AgencyPost, on_delete=models.CASCADE, related_name="replies")

@@ -5,13 +5,13 @@ from __future__ import annotations
 from django.http import HttpRequest
 from ninja import Router
 
+from townsquare import policy
 from townsquare.accounts.validation import clean_text
 from townsquare.api import pagination, serializers
 from townsquare.api.auth import caller
 from townsquare.api.params import Id
 from townsquare.api.responses import AUTHED, errors
 from townsquare.api.schemas import NoteIn, PostOut, ReportOut, ReportPage
-from townsquare.core import policy
 from townsquare.core.errors import Forbidden
 from townsquare.posts import actions, selectors
 

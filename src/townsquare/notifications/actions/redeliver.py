@@ -16,7 +16,8 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from townsquare.core import audit, policy
+from townsquare import policy
+from townsquare.core import audit
 from townsquare.core.errors import Forbidden, Invalid
 from townsquare.notifications.models import Delivery
 

@@ -5,8 +5,9 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from townsquare import policy
 from townsquare.accounts.validation import clean_text
-from townsquare.core import audit, policy, ratelimit
+from townsquare.core import audit, ratelimit
 from townsquare.core.errors import Conflict, Forbidden, Invalid, NotFound
 from townsquare.posts.models import FeedItem, Post, Reply, Report
 

@@ -5,8 +5,9 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from townsquare import policy
 from townsquare.accounts.validation import clean_text
-from townsquare.core import audit, policy, ratelimit
+from townsquare.core import audit, ratelimit
 from townsquare.core.errors import Forbidden, Invalid, NotFound
 from townsquare.notifications import actions as notifications
 from townsquare.posts import profiling

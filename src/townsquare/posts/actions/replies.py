@@ -6,8 +6,9 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from townsquare import policy
 from townsquare.accounts.validation import clean_text
-from townsquare.core import audit, policy, ratelimit
+from townsquare.core import audit, ratelimit
 from townsquare.core.errors import Forbidden, NotFound
 from townsquare.notifications import actions as notifications
 from townsquare.posts.models import Post, Reply

@@ -5,7 +5,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import F
 
-from townsquare.core import policy
+from townsquare import policy
 from townsquare.core.errors import Forbidden, NotFound
 from townsquare.posts.models import Post, Thank
 

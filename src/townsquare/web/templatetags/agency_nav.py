@@ -8,9 +8,9 @@ from typing import Any
 
 from django import template
 
+from townsquare import policy
 from townsquare.agencies import selectors
 from townsquare.agencies.models import Agency
-from townsquare.core import policy
 
 register = template.Library()
 

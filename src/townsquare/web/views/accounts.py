@@ -13,10 +13,10 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_http_methods
 
+from townsquare import policy
 from townsquare.accounts import actions
 from townsquare.accounts import selectors as accounts_selectors
 from townsquare.accounts.actions.invitations import find_invitation
-from townsquare.core import policy
 from townsquare.core.clientaddr import client_address
 from townsquare.core.errors import DomainError
 from townsquare.places import selectors as places

@@ -2,7 +2,7 @@
 agency's local time, and the small helpers the agency views have in common.
 
 Agency staff must have set up an authenticator app and typed a code in this session
-before any agency page opens (core.policy.needs_second_factor); residents and operators
+before any agency page opens (policy.needs_second_factor); residents and operators
 are not asked. The check is a decorator so that no agency view can forget it. The pages
 and the sign-in are described for agencies in docs/agencies.md.
 """

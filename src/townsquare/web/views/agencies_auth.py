@@ -23,8 +23,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from townsquare import policy
 from townsquare.accounts.actions import second_factor
-from townsquare.core import policy
 from townsquare.core.clientaddr import client_address
 from townsquare.core.errors import DomainError
 from townsquare.web.agency_forms import SecondFactorForm, StaffSetPasswordForm

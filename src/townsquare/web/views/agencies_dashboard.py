@@ -1,6 +1,6 @@
 """The agency's own pages: the dashboard (onboarding checklist, recent posts with their
 reach), staff, the audit log and the public-records exports. Every read through
-agencies.selectors, every write through agencies.actions; both ask core.policy."""
+agencies.selectors, every write through agencies.actions; both ask policy."""
 
 from __future__ import annotations
 
@@ -12,9 +12,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from townsquare import policy
 from townsquare.agencies import actions, exports, selectors
 from townsquare.agencies.models import Agency, AgencyPost, AgencyStaff
-from townsquare.core import policy
 from townsquare.core.errors import DomainError, NotFound
 from townsquare.web.agency_forms import StaffInviteForm
 from townsquare.web.errors import add_domain_error

@@ -16,9 +16,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
+from townsquare import policy
 from townsquare.agencies import actions, images, selectors
 from townsquare.agencies.models import Agency, AgencyPost
-from townsquare.core import policy
 from townsquare.core.errors import DomainError, Invalid, TooLarge
 from townsquare.notifications import actions as notification_actions
 from townsquare.notifications import selectors as notifications

@@ -1,6 +1,6 @@
 """Agency posts as residents meet them: the inbox, the post's page (opening it marks it
 read), replies and thanks. Who sees what (a reply: the agency and the replier's own
-neighborhood) is decided by core.policy through agencies.selectors."""
+neighborhood) is decided by policy through agencies.selectors."""
 
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from townsquare import policy
 from townsquare.agencies import actions, selectors
 from townsquare.agencies.models import AgencyPost
-from townsquare.core import policy
 from townsquare.core.errors import DomainError, Forbidden, NotFound
 from townsquare.web.errors import add_domain_error
 from townsquare.web.forms import ReplyForm

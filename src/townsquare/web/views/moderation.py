@@ -10,7 +10,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from townsquare.core import policy
+from townsquare import policy
 from townsquare.posts import actions
 from townsquare.posts import selectors as posts_selectors
 from townsquare.web.errors import domain_errors

@@ -11,10 +11,10 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_http_methods
 
+from townsquare import policy
 from townsquare.accounts import actions, tasks
 from townsquare.accounts import selectors as accounts_selectors
 from townsquare.accounts.models import PostcardBatch
-from townsquare.core import policy
 from townsquare.core.errors import DomainError
 from townsquare.places.models import City
 from townsquare.web.errors import domain_errors

@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from townsquare.core import policy
+from townsquare import policy
 from townsquare.core.errors import DomainError
 from townsquare.posts import actions, profiling
 from townsquare.posts import selectors as posts_selectors
