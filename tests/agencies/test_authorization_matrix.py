@@ -376,6 +376,10 @@ def test_lists_show_the_agency_post_exactly_to_those_who_may_read_it(world, role
 
 
 def test_staff_never_find_resident_posts_by_search(world):
+    # The positive control: the same query finds the post for a resident who may see it, so
+    # the empty answers below cannot come from a search that finds nothing at all.
+    found = as_user(world.users["resident_in"]).get("/search", q="parcels").json()["items"]
+    assert [item["id"] for item in found] == [world.post.pk]
     for role in STAFF:
         items = as_user(world.users[role]).get("/search", q="parcels").json()["items"]
         assert items == []
