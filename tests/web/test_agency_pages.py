@@ -18,6 +18,7 @@ from tests.agencies.factories import publish
 from tests.notifications.conftest import point_mail_at
 from tests.notifications.sinks import SmtpSink
 from tests.web.agency_helpers import ROLES, STAFF_ROLES, enrol, signed_in, text
+from tests.web.matrix import Page, check_row
 from townsquare.accounts import actions as accounts
 from townsquare.agencies import actions
 from townsquare.notifications import delivery, tasks
@@ -27,55 +28,73 @@ from townsquare.posts import actions as posts
 P = "/agency/testville-police"
 # page: expected status per role, in ROLES order
 # (anonymous, unverified, resident_in, resident_out, admin, publisher, tips, other_staff,
-#  operator).
+#  operator), and the most queries one request may make (tests/web/matrix.py).
 MATRIX = {
-    "/agencies/apply/":                 [200, 200, 200, 200, 200, 200, 200, 200, 200],
-    "/agencies/apply/sent/":            [200, 200, 200, 200, 200, 200, 200, 200, 200],
-    "/operator/agencies/":              [302, 403, 403, 403, 403, 403, 403, 403, 200],
-    "/agency/":                         [302, 403, 403, 403, 302, 302, 302, 302, 302],
-    f"{P}/":                            [302, 403, 403, 403, 200, 200, 200, 403, 200],
-    f"{P}/?cursor=bogus":               [302, 403, 403, 403, 400, 400, 400, 403, 400],
-    f"{P}/posts/new/":                  [302, 403, 403, 403, 200, 200, 403, 403, 403],
-    f"{P}/posts/{{post}}/":             [302, 403, 403, 403, 200, 200, 200, 403, 200],
-    f"{P}/posts/{{practice}}/":         [302, 403, 403, 403, 200, 200, 200, 403, 200],
-    f"{P}/posts/{{post}}/edit/":        [302, 403, 403, 403, 200, 200, 403, 403, 403],
-    f"{P}/posts/{{post}}/withdraw/":    [302, 403, 403, 403, 200, 200, 403, 403, 200],
-    f"{P}/posts/{{water_post}}/":       [302, 403, 403, 403, 404, 404, 404, 403, 404],
-    f"{P}/posts/999999/":               [302, 403, 403, 403, 404, 404, 404, 403, 404],
-    f"{P}/staff/":                      [302, 403, 403, 403, 200, 403, 403, 403, 200],
-    f"{P}/audit/":                      [302, 403, 403, 403, 200, 403, 403, 403, 200],
-    f"{P}/exports/":                    [302, 403, 403, 403, 200, 403, 403, 403, 200],
-    "/agency/no-such-agency/":          [302, 404, 404, 404, 404, 404, 404, 404, 404],
-    "/agency/testville-pending/":       [302, 404, 404, 404, 404, 404, 404, 404, 404],
-    "/inbox/":                          [302, 200, 200, 200, 200, 200, 200, 200, 200],
-    "/agency-posts/{post}/":            [302, 404, 200, 404, 302, 302, 302, 404, 200],
-    "/agency-posts/{practice}/":        [302, 404, 404, 404, 302, 302, 302, 404, 200],
-    "/agency-posts/{water_post}/":      [302, 404, 404, 200, 404, 404, 404, 302, 200],
-    "/agency-posts/{withdrawn}/":       [302, 404, 404, 404, 302, 302, 302, 404, 200],
-    "/agency-posts/999999/":            [302, 404, 404, 404, 404, 404, 404, 404, 404],
-    "/accounts/two-factor/setup/":      [302, 403, 403, 403, 302, 302, 302, 302, 403],
-    "/accounts/two-factor/":            [302, 403, 403, 403, 302, 302, 302, 302, 403],
+    "/agencies/apply/":                 Page([200, 200, 200, 200, 200, 200, 200, 200, 200], 8),
+    "/agencies/apply/sent/":            Page([200, 200, 200, 200, 200, 200, 200, 200, 200], 7),
+    "/operator/agencies/":              Page([302, 403, 403, 403, 403, 403, 403, 403, 200], 8),
+    "/agency/":                         Page([302, 403, 403, 403, 302, 302, 302, 302, 302], 5),
+    f"{P}/":                            Page([302, 403, 403, 403, 200, 200, 200, 403, 200], 14),
+    f"{P}/?cursor=bogus":               Page([302, 403, 403, 403, 400, 400, 400, 403, 400], 11),
+    f"{P}/posts/new/":                  Page([302, 403, 403, 403, 200, 200, 403, 403, 403], 12),
+    f"{P}/posts/{{post}}/":             Page([302, 403, 403, 403, 200, 200, 200, 403, 200], 20),
+    f"{P}/posts/{{practice}}/":         Page([302, 403, 403, 403, 200, 200, 200, 403, 200], 19),
+    f"{P}/posts/{{post}}/edit/":        Page([302, 403, 403, 403, 200, 200, 403, 403, 403], 9),
+    f"{P}/posts/{{post}}/withdraw/":    Page([302, 403, 403, 403, 200, 200, 403, 403, 200], 9),
+    f"{P}/posts/{{water_post}}/":       Page([302, 403, 403, 403, 404, 404, 404, 403, 404], 9),
+    f"{P}/posts/999999/":               Page([302, 403, 403, 403, 404, 404, 404, 403, 404], 9),
+    f"{P}/staff/":                      Page([302, 403, 403, 403, 200, 403, 403, 403, 200], 9),
+    f"{P}/audit/":                      Page([302, 403, 403, 403, 200, 403, 403, 403, 200], 9),
+    f"{P}/exports/":                    Page([302, 403, 403, 403, 200, 403, 403, 403, 200], 8),
+    "/agency/no-such-agency/":          Page([302, 404, 404, 404, 404, 404, 404, 404, 404], 8),
+    "/agency/testville-pending/":       Page([302, 404, 404, 404, 404, 404, 404, 404, 404], 8),
+    "/inbox/":                          Page([302, 200, 200, 200, 200, 200, 200, 200, 200], 10),
+    "/agency-posts/{post}/":            Page([302, 404, 200, 404, 302, 302, 302, 404, 200], 11),
+    "/agency-posts/{practice}/":        Page([302, 404, 404, 404, 302, 302, 302, 404, 200], 8),
+    "/agency-posts/{water_post}/":      Page([302, 404, 404, 200, 404, 404, 404, 302, 200], 11),
+    "/agency-posts/{withdrawn}/":       Page([302, 404, 404, 404, 302, 302, 302, 404, 200], 8),
+    "/agency-posts/999999/":            Page([302, 404, 404, 404, 404, 404, 404, 404, 404], 8),
+    "/accounts/two-factor/setup/":      Page([302, 403, 403, 403, 302, 302, 302, 302, 403], 5),
+    "/accounts/two-factor/":            Page([302, 403, 403, 403, 302, 302, 302, 302, 403], 5),
+    "/accounts/set-password/MQ/made-up/": Page([404, 404, 404, 404, 404, 404, 404, 404, 404], 8),
+    "/agency-posts/{post}/replies/{reply}/delete/":
+                                        Page([302, 404, 200, 404, 404, 404, 404, 404, 404], 9),
 }
-# Pages that only accept POST: a GET is 405 for whoever gets that far.
+# Pages that only accept POST (sent by every role in turn): a GET is 405 for whoever gets
+# that far.
 POST_ONLY = {
-    f"{P}/audit.csv":                   [302, 403, 403, 403, 200, 403, 403, 403, 200],
-    f"{P}/audience/":                   [302, 403, 403, 403, 200, 200, 403, 403, 403],
-    "/agency-posts/{post}/thank/":      [302, 404, 302, 404, 403, 403, 403, 404, 403],
-    "/agency-posts/{post}/replies/":    [302, 404, 400, 404, 403, 403, 403, 404, 403],
+    f"{P}/audit.csv":            Page([302, 403, 403, 403, 200, 403, 403, 403, 200], 9, "post"),
+    f"{P}/audience/":            Page([302, 403, 403, 403, 200, 200, 403, 403, 403], 8, "post"),
+    "/agency-posts/{post}/thank/":
+                                 Page([302, 404, 302, 404, 403, 403, 403, 404, 403], 13, "post"),
+    "/agency-posts/{post}/replies/":
+                                 Page([302, 404, 400, 404, 403, 403, 403, 404, 403], 10, "post"),
+    f"{P}/posts/{{post}}/redeliver/":
+                                 Page([302, 403, 403, 403, 302, 403, 403, 403, 302], 10, "post"),
+    # The admin hides the reply first: a second hide is a conflict.
+    f"{P}/posts/{{post}}/replies/{{reply}}/hide/":
+                                 Page([302, 403, 403, 403, 302, 403, 409, 403, 409], 14, "post"),
+    "/operator/agencies/{pending}/review/":
+                                 Page([302, 403, 403, 403, 403, 403, 403, 403, 302], 9, "post",
+                                      {"a{pending}-decision": "reject"}),
 }
 
 
 @pytest.fixture
 def objects(city, police, water, agency_roles):
     users = agency_roles
-    actions.apply_for_agency(name="Testville Pending", kind="fire", city=city,
-                             website="https://fire.testville.gov",
-                             email_domain="fire.testville.gov", contact_name="Fay Fire",
-                             contact_email="fay@fire.testville.gov")
+    pending = actions.apply_for_agency(name="Testville Pending", kind="fire", city=city,
+                                       website="https://fire.testville.gov",
+                                       email_domain="fire.testville.gov", contact_name="Fay Fire",
+                                       contact_email="fay@fire.testville.gov")
     withdrawn = publish(users["publisher"], police, title="Old notice", neighborhoods=["alder"])
     actions.withdraw_agency_post(users["publisher"], withdrawn)
+    post = publish(users["publisher"], police, neighborhoods=["alder"])
+    reply = actions.reply_to_agency_post(users["resident_in"], post, body="I saw it too")
     return {
-        "post": publish(users["publisher"], police, neighborhoods=["alder"]).pk,
+        "post": post.pk,
+        "reply": reply.pk,
+        "pending": pending.pk,
         "practice": publish(users["publisher"], police, title="Practice run",
                             practice=True).pk,
         "water_post": publish(users["other_staff"], water, kind="advisory",
@@ -84,21 +103,15 @@ def objects(city, police, water, agency_roles):
     }
 
 
-def _statuses(page: str, users: dict, objects: dict, method: str = "get") -> dict[str, int]:
-    url = page.format(**objects)
-    return {role: getattr(signed_in(users[role]), method)(url).status_code for role in ROLES}
-
-
 @pytest.mark.parametrize("page", list(MATRIX))
 def test_page_status_per_role(page, agency_roles, objects):
-    got = _statuses(page, agency_roles, objects)
-    assert got == dict(zip(ROLES, MATRIX[page], strict=True))
+    check_row(page, MATRIX[page], objects, ROLES, lambda role: signed_in(agency_roles[role]))
 
 
 @pytest.mark.parametrize("page", list(POST_ONLY))
 def test_post_only_page_status_per_role(page, agency_roles, objects):
-    got = _statuses(page, agency_roles, objects, method="post")
-    assert got == dict(zip(ROLES, POST_ONLY[page], strict=True))
+    check_row(page, POST_ONLY[page], objects, ROLES,
+              lambda role: signed_in(agency_roles[role]))
 
 
 @pytest.mark.parametrize("post", ["post", "practice"])
