@@ -47,6 +47,20 @@ def resident_of(user: Any) -> Resident | None:
     return resident
 
 
+_UNKNOWN: Any = object()
+
+
+def prime(user: Any, *, resident: Resident | None = _UNKNOWN,
+          agency_staff: AgencyStaff | None = _UNKNOWN) -> None:
+    """Tell the per-user cache what a batch load already knows (a resident profile, or that
+    there is none; the agency membership, or that there is none), so that asking the policy
+    about many users costs no query per user. What is not given is looked up when asked."""
+    if resident is not _UNKNOWN:
+        user._ts_resident = resident
+    if agency_staff is not _UNKNOWN:
+        user._ts_agency_staff = agency_staff
+
+
 def verified_resident_of(user: Any) -> Resident | None:
     resident = resident_of(user)
     return resident if resident is not None and resident.is_verified else None
@@ -54,6 +68,19 @@ def verified_resident_of(user: Any) -> Resident | None:
 
 def is_operator(user: Any) -> bool:
     return bool(getattr(user, "is_authenticated", False) and user.is_active and user.is_staff)
+
+
+def can_grant_operator(user: Any) -> bool:
+    """Make or unmake operators and superusers: superusers only."""
+    return is_operator(user) and bool(user.is_superuser)
+
+
+def may_become_operator(user: Any) -> bool:
+    """Agency staff accounts (any membership, past ones too) are never operators: operators
+    see what the privacy wall keeps from agencies."""
+    from townsquare.agencies.models import AgencyStaff
+
+    return not AgencyStaff.objects.filter(user=user).exists()
 
 
 def nearby_ids(resident: Resident) -> list[int]:
@@ -131,6 +158,16 @@ def can_post(user: Any) -> bool:
 
 def can_reply(user: Any, post: Post) -> bool:
     return post.is_live and verified_resident_of(user) is not None and can_view_post(user, post)
+
+
+def can_thank(user: Any, post: Post) -> bool:
+    """Verified residents who may see the post, while it is live."""
+    return post.is_live and verified_resident_of(user) is not None and can_view_post(user, post)
+
+
+def can_report(user: Any, post: Post) -> bool:
+    """Verified residents who may see the post (hidden ones included, for their authors)."""
+    return verified_resident_of(user) is not None and can_view_post(user, post)
 
 
 def can_edit_post(user: Any, post: Post) -> bool:
@@ -270,6 +307,22 @@ def can_withdraw(user: Any, agency: Agency) -> bool:
     return can_publish(user, agency) or is_operator(user)
 
 
+def _withdrawn(post: AgencyPost) -> bool:
+    from townsquare.agencies.models import AgencyPost
+
+    return post.current_status() == AgencyPost.Status.WITHDRAWN
+
+
+def can_edit_agency_post(user: Any, post: AgencyPost) -> bool:
+    """The agency's publishers and admins, until the post is withdrawn."""
+    return can_publish(user, post.agency) and not _withdrawn(post)
+
+
+def can_withdraw_agency_post(user: Any, post: AgencyPost) -> bool:
+    """Who may withdraw (can_withdraw), while the post is not withdrawn yet."""
+    return can_withdraw(user, post.agency) and not _withdrawn(post)
+
+
 def can_manage_staff(user: Any, agency: Agency) -> bool:
     return is_operator(user) or agency_role(user, agency) == ADMIN
 
@@ -326,6 +379,37 @@ def can_reply_agency_post(user: Any, post: AgencyPost) -> bool:
     """Targeted verified residents; staff do not reply as residents do."""
     resident = verified_resident_of(user)
     return resident is not None and can_view_agency_post(user, post)
+
+
+def can_thank_agency_post(user: Any, post: AgencyPost) -> bool:
+    """The residents who may reply to it."""
+    return can_reply_agency_post(user, post)
+
+
+def can_delete_agency_reply(user: Any, reply: AgencyReply) -> bool:
+    """Its author only (a verified resident), while it is not deleted."""
+    resident = verified_resident_of(user)
+    return resident is not None and reply.deleted_at is None and reply.author_id == resident.pk
+
+
+def has_inbox(user: Any) -> bool:
+    """Verified residents (agency posts sent to their neighborhood) and agency staff (their
+    agency's posts that are out). Operators and everyone else have none."""
+    resident = resident_of(user)
+    if resident is not None:
+        return resident.is_verified  # residents are never agency staff: no second look
+    return agency_staff_of(user) is not None
+
+
+def is_in_inbox(user: Any, post: AgencyPost) -> bool:
+    """A verified resident's inbox: the posts they may see. Staff's inbox: their agency's
+    posts that are published (not scheduled, not withdrawn)."""
+    if verified_resident_of(user) is not None:
+        return can_view_agency_post(user, post)
+    from townsquare.agencies.models import AgencyPost
+
+    return (agency_role(user, post.agency_id) is not None
+            and post.current_status() == AgencyPost.Status.PUBLISHED)
 
 
 def can_view_agency_reply(user: Any, reply: AgencyReply) -> bool:

@@ -126,3 +126,84 @@ def test_the_audit_log_is_read_only(roles, operator_client):
     assert response.status_code in (200, 302)
     assert AuditLog.objects.count() == count
     assert AuditLog.objects.get(pk=entry.pk).action == entry.action
+
+
+# --- an account's standing: through accounts.actions.change_account, audited -------------------
+def _superuser_client() -> tuple[Client, object]:
+    superuser = factories.make_operator()
+    superuser.is_superuser = True
+    superuser.save(update_fields=["is_superuser"])
+    client = Client()
+    client.force_login(superuser)
+    return client, superuser
+
+
+def _change(client: Client, user, **flags) -> object:
+    """Post the user's change form as the admin shows it, with `flags` changed."""
+    from townsquare.accounts.models import User
+
+    url = reverse("admin:accounts_user_change", args=[user.pk])
+    form = client.get(url).context["adminform"].form
+    data = {name: value for name, value in form.initial.items()
+            if name in form.fields and value is not None and name != "password"}
+    for name in ("is_active", "is_staff", "is_superuser"):
+        data[name] = "on" if flags.get(name, getattr(user, name)) else ""
+    data = {k: v for k, v in data.items() if v != ""}
+    data["groups"] = []
+    data["user_permissions"] = []
+    response = client.post(url, data)
+    return response, User.objects.get(pk=user.pk)
+
+
+def test_a_superuser_makes_an_operator_through_the_action_with_an_audit_entry(roles):
+    client, superuser = _superuser_client()
+    neighbor = roles["neighbor"]
+
+    response, neighbor = _change(client, neighbor, is_staff=True)
+
+    assert response.status_code == 302
+    assert neighbor.is_staff is True
+    entry = AuditLog.objects.get(action="accounts.change_account")
+    assert (entry.actor_id, entry.target_id, entry.data) == (
+        superuser.pk, str(neighbor.pk), {"is_staff": True})
+
+
+def test_an_operator_deactivates_an_account_with_an_audit_entry(roles, operator_client):
+    response, neighbor = _change(operator_client, roles["neighbor"], is_active=False)
+
+    assert response.status_code == 302
+    assert neighbor.is_active is False
+    entry = AuditLog.objects.get(action="accounts.change_account")
+    assert (entry.actor_id, entry.data) == (roles["operator"].pk, {"is_active": False})
+
+
+def test_an_agency_staff_account_is_never_made_an_operator_in_the_admin(city, police):
+    from tests.agencies.factories import make_staff
+
+    client, _superuser = _superuser_client()
+    officer = make_staff(police, "publisher", "Olly Officer")
+
+    response, officer = _change(client, officer, is_staff=True, is_superuser=True)
+
+    assert response.status_code == 200  # the form again, with the refusal on it
+    assert "An agency staff account can never be an operator" in response.content.decode()
+    assert (officer.is_staff, officer.is_superuser) == (False, False)
+    assert not AuditLog.objects.filter(action="accounts.change_account").exists()
+
+
+def test_the_action_refuses_agency_staff_and_non_superusers(city, police, roles):
+    from tests.agencies.factories import make_staff
+    from townsquare.core.errors import Forbidden
+
+    _client, superuser = _superuser_client()
+    officer = make_staff(police, "admin", "Ada Admin")
+
+    with pytest.raises(Forbidden, match="agency staff account"):
+        accounts.change_account(superuser, officer, is_staff=True)
+    with pytest.raises(Forbidden, match="Only superusers"):
+        accounts.change_account(roles["operator"], roles["neighbor"], is_staff=True)
+    with pytest.raises(Forbidden, match="Only operators"):
+        accounts.change_account(roles["neighbor"], roles["lead"], is_active=False)
+    officer.refresh_from_db()
+    assert officer.is_staff is False
+    assert accounts.change_account(superuser, officer, is_active=False).is_active is False

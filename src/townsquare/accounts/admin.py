@@ -2,20 +2,25 @@
 postcards), verification, invitations and API tokens.
 
 Verification and leads change derived state (member counts, launches, founding members),
-so the admin changes them only through the accounts actions, as admin actions.
+so the admin changes them only through the accounts actions, as admin actions. An account's
+standing (active, operator, superuser) changes through accounts.actions.change_account,
+audited, which refuses to make an agency staff account an operator.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from townsquare import policy
 from townsquare.accounts import actions
+from townsquare.accounts.actions.operators import ACCOUNT_FLAGS, check_account_change
 from townsquare.accounts.models import (
     ApiToken,
     Invitation,
@@ -25,6 +30,22 @@ from townsquare.accounts.models import (
     VerificationCode,
 )
 from townsquare.core.admin import OperatorAdmin
+from townsquare.core.errors import DomainError
+
+
+class AccountChangeForm(BaseUserAdmin.form):
+    """The user change form: a change of standing the action refuses is a form error."""
+
+    actor: Any = None
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        flags = {name: cleaned[name] for name in ACCOUNT_FLAGS if name in cleaned}
+        try:
+            check_account_change(self.actor, self.instance, **flags)
+        except DomainError as exc:
+            raise ValidationError(exc.detail) from exc
+        return cleaned
 
 
 @admin.register(User)
@@ -44,10 +65,32 @@ class UserAdmin(BaseUserAdmin):
                 "fields": ["email", "display_name", "password1", "password2"]}),
     ]
     filter_horizontal = ["groups", "user_permissions"]
+    form = AccountChangeForm
+
+    def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False,
+                 **kwargs: Any) -> type[forms.ModelForm]:
+        form = super().get_form(request, obj, change=change, **kwargs)
+        if issubclass(form, AccountChangeForm):
+            form = type(form.__name__, (form,), {"actor": request.user})
+        return form
+
+    def save_model(self, request: HttpRequest, obj: User, form: forms.ModelForm,
+                   change: bool) -> None:
+        if not change:
+            super().save_model(request, obj, form, change)  # a new account: no flags set
+            return
+        flags = {name: form.cleaned_data[name] for name in ACCOUNT_FLAGS
+                 if name in form.cleaned_data}
+        # The form saves the plain data; the standing changes only through the action.
+        saved = User.objects.filter(pk=obj.pk).values(*ACCOUNT_FLAGS).get()
+        for name, value in saved.items():
+            setattr(obj, name, value)
+        super().save_model(request, obj, form, change)
+        actions.change_account(request.user, obj, **flags)
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
         fixed = ["is_demo", "date_joined", "last_login"]
-        if request.user.is_superuser:
+        if policy.can_grant_operator(request.user):
             return fixed
         # Only superusers make operators; other operators may deactivate accounts.
         return [*fixed, "email", "is_staff", "is_superuser", "groups", "user_permissions"]
@@ -62,7 +105,7 @@ class UserAdmin(BaseUserAdmin):
         return policy.is_operator(request.user)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
-        return bool(request.user.is_superuser)
+        return policy.can_grant_operator(request.user)
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False  # deactivate instead: posts and the audit log refer to accounts

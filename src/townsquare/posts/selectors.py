@@ -21,6 +21,7 @@ from townsquare import policy
 from townsquare.agencies import selectors as agency_selectors
 from townsquare.core import cursors
 from townsquare.core.errors import NotFound
+from townsquare.core.text import clean_text
 from townsquare.posts import feed_query
 from townsquare.posts.models import FeedItem, Post, Reply, Report, Thank
 
@@ -133,13 +134,25 @@ def get_reply(user: Any, post: Post, reply_id: int) -> Reply:
     return reply
 
 
-def search(user: Any, query: str, *, limit: int = 50, cursor: str | None = None) -> list[Post]:
-    """Posts the caller may see whose title or body contains every word of `query`.
+SEARCH_MAX_LENGTH = 200
+
+
+def search_terms(query: object, *, required: bool = False) -> str:
+    """The search text as typed minus dangerous characters, stripped (core.text); Invalid
+    (field `q`) if it is not text, longer than SEARCH_MAX_LENGTH, or empty when required."""
+    return clean_text(query, field="q", max_length=SEARCH_MAX_LENGTH, required=required)
+
+
+def search(user: Any, query: object, *, limit: int = 50,
+           cursor: str | None = None) -> list[Post]:
+    """Posts the caller may see whose title or body contains every word of `query`
+    (cleaned here by search_terms, for the pages and the API alike); none if it has no
+    words.
 
     Newest first; `cursor` (as made by `core.cursors.encode` from the last post of the
     previous page) continues after that post.
     """
-    words = [w for w in query.split() if w][:8]
+    words = search_terms(query).split()[:8]
     if not words:
         return []
     qs = Post.objects.filter(policy.visible_posts_q(user))

@@ -2,6 +2,7 @@
 
 from townsquare.accounts.actions.invitations import accept_invitation, invite_neighbor
 from townsquare.accounts.actions.leads import appoint_lead, remove_lead
+from townsquare.accounts.actions.operators import change_account
 from townsquare.accounts.actions.postcards import redeem_code, request_postcard_batch
 from townsquare.accounts.actions.preferences import set_muted_nearby
 from townsquare.accounts.actions.signup import signup_resident
@@ -12,6 +13,7 @@ __all__ = [
     "accept_invitation",
     "appoint_lead",
     "authenticate_token",
+    "change_account",
     "invite_neighbor",
     "issue_token",
     "redeem_code",

@@ -8,6 +8,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from townsquare import policy
 from townsquare.accounts.validation import clean_text
@@ -20,11 +21,11 @@ def reply_to_agency_post(user: Any, post: AgencyPost, *, body: object) -> Agency
     """A targeted verified resident replies. The reply is seen by the agency and by the
     residents of the replier's own neighborhood only."""
     if not policy.can_view_agency_post(user, post):
-        raise NotFound("No such post.")
+        raise NotFound(_("No such post."))
     if not policy.can_reply_agency_post(user, post):
-        raise Forbidden("Only residents of the neighborhoods it was sent to reply.")
+        raise Forbidden(_("Only residents of the neighborhoods it was sent to reply."))
     text = clean_text(body, field="body", max_length=3000)
-    ratelimit.hit("reply", user.pk, message="You are replying too often. Try again later.")
+    ratelimit.hit("reply", user.pk, message=_("You are replying too often. Try again later."))
     resident = policy.verified_resident_of(user)
     assert resident is not None
     with transaction.atomic(durable=True):
@@ -36,9 +37,8 @@ def reply_to_agency_post(user: Any, post: AgencyPost, *, body: object) -> Agency
 
 def delete_agency_reply(user: Any, reply: AgencyReply) -> None:
     """Its author takes it back. The agency's copy goes too (exports skip deleted replies)."""
-    resident = policy.verified_resident_of(user)
-    if resident is None or reply.author_id != resident.pk or reply.deleted_at is not None:
-        raise NotFound("No such reply.")
+    if not policy.can_delete_agency_reply(user, reply):
+        raise NotFound(_("No such reply."))
     with transaction.atomic(durable=True):
         AgencyReply.objects.filter(pk=reply.pk).update(deleted_at=timezone.now())
         AgencyPost.objects.filter(pk=reply.post_id).update(reply_count=F("reply_count") - 1)
@@ -48,13 +48,13 @@ def hide_agency_reply(user: Any, reply: AgencyReply, *, note: str = "") -> Agenc
     """The agency's tips desk or admins (or an operator) hide an abusive reply from the
     replier's neighbors; its author still sees it, marked hidden."""
     if not policy.can_view_agency_reply(user, reply):
-        raise NotFound("No such reply.")
+        raise NotFound(_("No such reply."))
     if not policy.can_handle_replies(user, reply.post.agency):
-        raise Forbidden("Only the agency's tips desk and admins hide replies.")
+        raise Forbidden(_("Only the agency's tips desk and admins hide replies."))
     with transaction.atomic(durable=True):
         if not AgencyReply.objects.filter(pk=reply.pk, hidden_at__isnull=True).update(
                 hidden_at=timezone.now(), hidden_by=user):
-            raise Conflict("The reply is already hidden.")
+            raise Conflict(_("The reply is already hidden."))
         audit.record(user, "agencies.reply_hidden", reply, agency=reply.post.agency,
                      post=reply.post_id, note=note[:500])
     reply.refresh_from_db(fields=["hidden_at", "hidden_by"])
@@ -64,10 +64,10 @@ def hide_agency_reply(user: Any, reply: AgencyReply, *, note: str = "") -> Agenc
 def thank_agency_post(user: Any, post: AgencyPost) -> bool:
     """Thank once. Returns True if this call added the thanks."""
     if not policy.can_view_agency_post(user, post):
-        raise NotFound("No such post.")
+        raise NotFound(_("No such post."))
     resident = policy.verified_resident_of(user)
-    if resident is None or not policy.can_reply_agency_post(user, post):
-        raise Forbidden("Only residents of the neighborhoods it was sent to thank it.")
+    if resident is None or not policy.can_thank_agency_post(user, post):
+        raise Forbidden(_("Only residents of the neighborhoods it was sent to thank it."))
     with transaction.atomic(durable=True):
         _thank, created = AgencyThank.objects.get_or_create(
             post=post, resident=resident,
@@ -80,9 +80,9 @@ def thank_agency_post(user: Any, post: AgencyPost) -> bool:
 def unthank_agency_post(user: Any, post: AgencyPost) -> bool:
     resident = policy.verified_resident_of(user)
     if resident is None or not policy.can_view_agency_post(user, post):
-        raise NotFound("No such post.")
+        raise NotFound(_("No such post."))
     with transaction.atomic(durable=True):
-        deleted, _ = AgencyThank.objects.filter(post=post, resident=resident).delete()
+        deleted, _by_model = AgencyThank.objects.filter(post=post, resident=resident).delete()
         if deleted:
             AgencyPost.objects.filter(pk=post.pk).update(thank_count=F("thank_count") - 1)
     return bool(deleted)
@@ -95,7 +95,7 @@ def mark_read(user: Any, post: AgencyPost) -> None:
     The caller must already be allowed to see the post (selectors check it first).
     """
     if not policy.can_view_agency_post(user, post):
-        raise NotFound("No such post.")
+        raise NotFound(_("No such post."))
     resident = policy.verified_resident_of(user)
     InboxRead.objects.bulk_create(
         [InboxRead(user=user, agency_post=post, read_at=timezone.now(),

@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.http import HttpRequest
 from ninja import Router
 
-from townsquare.accounts.validation import clean_text
 from townsquare.agencies.models import AgencyPost
 from townsquare.api import agency_serializers, pagination, serializers
 from townsquare.api.agency_schemas import FeedPage
@@ -35,7 +34,7 @@ def feed(request: HttpRequest, cursor: pagination.Cursor = None,
 def search(request: HttpRequest, q: SearchText, cursor: pagination.Cursor = None,
            limit: pagination.Limit = pagination.DEFAULT_LIMIT) -> dict:
     """Posts whose title or body contains every word of `q` (up to 8 words), newest first."""
-    text = clean_text(q, field="q", max_length=200)
+    text = selectors.search_terms(q, required=True)
     rows = selectors.search(request.auth, text, cursor=cursor, limit=limit + 1)
     items, next_cursor = pagination.newest_first(rows, limit=limit)
     return pagination.page([serializers.post(p) for p in items], next_cursor)

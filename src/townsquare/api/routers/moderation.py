@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Router
 
 from townsquare import policy
-from townsquare.accounts.validation import clean_text
 from townsquare.api import pagination, serializers
 from townsquare.api.auth import caller
 from townsquare.api.params import Id
@@ -19,10 +19,7 @@ router = Router(tags=["moderation"], auth=caller)
 
 
 def _note(payload: NoteIn | None) -> str:
-    # Control characters out: the note goes into the audit log's JSON, where PostgreSQL
-    # refuses a NUL.
-    return clean_text(payload.note if payload else "", field="note", max_length=500,
-                      required=False)
+    return payload.note if payload else ""  # cleaned by the action (moderation_note)
 
 
 @router.get("/moderation/reports", response={200: ReportPage, **errors(400, 403, *AUTHED)},
@@ -32,7 +29,7 @@ def queue(request: HttpRequest, cursor: pagination.Cursor = None,
     """Open reports in the neighborhoods you moderate, oldest first. 403 for anyone who
     is not a lead or an operator."""
     if not policy.can_use_moderation(request.auth):
-        raise Forbidden("Only neighborhood leads and operators moderate.")
+        raise Forbidden(_("Only neighborhood leads and operators moderate."))
     items, next_cursor = pagination.oldest_first(
         selectors.moderation_queue(request.auth), cursor=cursor, limit=limit)
     return pagination.page([serializers.report(r) for r in items], next_cursor)

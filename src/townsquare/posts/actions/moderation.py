@@ -20,7 +20,7 @@ def report_content(
         reply is not None and (reply.post_id != post.pk or not policy.can_view_reply(user, reply))
     ):
         raise NotFound("No such post.")
-    if policy.verified_resident_of(user) is None:
+    if not policy.can_report(user, post):
         raise Forbidden("Only verified residents can report posts.")
     if reason not in Report.Reason.values:
         raise Invalid("Choose a reason.", {"reason": [
@@ -39,6 +39,16 @@ def report_content(
     return report
 
 
+NOTE_MAX_LENGTH = 500
+
+
+def moderation_note(note: object) -> str:
+    """A moderator's note for the audit log: as typed minus dangerous characters, stripped
+    (core.text); Invalid (field `note`) if it is not text or is too long. The pages and the
+    API pass it as they got it."""
+    return clean_text(note, field="note", max_length=NOTE_MAX_LENGTH, required=False)
+
+
 def hide_post(user: Any, post: Post, *, note: str = "") -> Post:
     """A lead (of the post's neighborhood) or an operator hides a post; its reports close."""
     if not policy.can_moderate_post(user, post):
@@ -49,7 +59,8 @@ def hide_post(user: Any, post: Post, *, note: str = "") -> Post:
         FeedItem.objects.filter(post=post).delete()
         closed = _close_reports(Report.objects.filter(post=post, reply__isnull=True), user,
                                 "hidden")
-        audit.record(user, "posts.hide_post", post, note=note[:500], reports_closed=closed)
+        audit.record(user, "posts.hide_post", post, note=moderation_note(note),
+                     reports_closed=closed)
     post.refresh_from_db(fields=["hidden_at", "hidden_by"])
     return post
 
@@ -63,7 +74,7 @@ def unhide_post(user: Any, post: Post, *, note: str = "") -> Post:
             post=post, neighborhood_id=post.neighborhood_id,
             defaults={"created_at": post.created_at, "share_nearby": post.share_nearby},
         )
-        audit.record(user, "posts.unhide_post", post, note=note[:500])
+        audit.record(user, "posts.unhide_post", post, note=moderation_note(note))
     post.refresh_from_db(fields=["hidden_at", "hidden_by"])
     return post
 
@@ -74,7 +85,8 @@ def hide_reply(user: Any, reply: Reply, *, note: str = "") -> Reply:
     with transaction.atomic(durable=True):
         Reply.objects.filter(pk=reply.pk).update(hidden_at=timezone.now())
         closed = _close_reports(Report.objects.filter(reply=reply), user, "hidden")
-        audit.record(user, "posts.hide_reply", reply, note=note[:500], reports_closed=closed)
+        audit.record(user, "posts.hide_reply", reply, note=moderation_note(note),
+                     reports_closed=closed)
     reply.refresh_from_db(fields=["hidden_at"])
     return reply
 
@@ -84,7 +96,7 @@ def dismiss_report(user: Any, report: Report, *, note: str = "") -> Report:
         raise NotFound("No such report.")
     with transaction.atomic(durable=True):
         _close_reports(Report.objects.filter(pk=report.pk), user, "dismissed")
-        audit.record(user, "posts.dismiss_report", report, note=note[:500])
+        audit.record(user, "posts.dismiss_report", report, note=moderation_note(note))
     report.refresh_from_db()
     return report
 

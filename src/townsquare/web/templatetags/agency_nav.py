@@ -34,7 +34,7 @@ def agency_nav(context: dict[str, Any]) -> AgencyNav:
     resident = policy.resident_of(user)  # cached on the user: the header asks it anyway
     # Staff are never residents (agencies/actions/staff.py): a resident needs no second look.
     staff = policy.agency_staff_of(user) if resident is None else None
-    has_inbox = staff is not None or (resident is not None and resident.is_verified)
+    has_inbox = policy.has_inbox(user)
     cap = 99
     unread = selectors.unread_count(user, cap=cap) if has_inbox else 0
     return AgencyNav(staff.agency if staff is not None else None, has_inbox, unread, cap)

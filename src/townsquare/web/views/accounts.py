@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from townsquare import policy
@@ -18,11 +19,10 @@ from townsquare.accounts import actions
 from townsquare.accounts import selectors as accounts_selectors
 from townsquare.accounts.actions.invitations import find_invitation
 from townsquare.core.clientaddr import client_address
-from townsquare.core.errors import DomainError
 from townsquare.places import selectors as places
 from townsquare.places.models import City, Neighborhood
 from townsquare.web import maps
-from townsquare.web.errors import add_domain_error, domain_errors
+from townsquare.web.errors import catch_domain_error, domain_errors, form_errors
 from townsquare.web.forms import (
     FollowNearbyForm,
     InviteForm,
@@ -38,7 +38,7 @@ _SIGNUP_ALIASES = {"lat": "address", "lon": "address", "token": None}
 @require_http_methods(["GET", "POST"])
 def signup(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
-        messages.info(request, "You are already signed in.")
+        messages.info(request, _("You are already signed in."))
         return redirect("web:home")
     token = (request.POST.get("invitation") or request.GET.get("invitation") or "").strip()
     form = SignupForm(request.POST or None, initial={"invitation": token})
@@ -46,11 +46,9 @@ def signup(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         status = 400
         if form.is_valid():
-            try:
+            with form_errors(form, _SIGNUP_ALIASES, up=()) as failed:
                 return _signup(request, form)
-            except DomainError as exc:
-                add_domain_error(form, exc, _SIGNUP_ALIASES)
-                status = exc.status
+            status = failed.status
     # The picker shows one city's map (?city=slug); addresses and points work in every city.
     cities = list(City.objects.order_by("name"))
     wanted = request.GET.get("city", "")
@@ -81,8 +79,8 @@ def _signup(request: HttpRequest, form: SignupForm) -> HttpResponse:
     )
     login(request, resident.user, backend="django.contrib.auth.backends.ModelBackend")
     if resident.is_verified:
-        messages.success(request, f"Welcome to {resident.neighborhood.name}! Your neighbor's "
-                                  "invitation verified you.")
+        messages.success(request, _("Welcome to %(neighborhood)s! Your neighbor's invitation "
+                                    "verified you.") % {"neighborhood": resident.neighborhood.name})
         return redirect("web:feed")
     return redirect("web:welcome")
 
@@ -122,21 +120,18 @@ class LoginView(auth_views.LoginView):
 def verify(request: HttpRequest) -> HttpResponse:
     resident = policy.resident_of(request.user)
     if resident is None:
-        raise PermissionDenied("Only residents verify a home address.")
+        raise PermissionDenied(_("Only residents verify a home address."))
     form = VerifyForm(request.POST or None, initial={"code": request.GET.get("code", "")})
     status = 200
     if request.method == "POST" and not resident.is_verified:
         status = 400
         if form.is_valid():
-            try:
+            with form_errors(form, up=()) as failed:
                 actions.redeem_code(request.user, form.cleaned_data["code"])
-            except DomainError as exc:
-                add_domain_error(form, exc)
-                status = exc.status
-            else:
-                messages.success(request, f"You are verified. Welcome to "
-                                          f"{resident.neighborhood.name}!")
+                messages.success(request, _("You are verified. Welcome to %(neighborhood)s!")
+                                 % {"neighborhood": resident.neighborhood.name})
                 return redirect("web:feed")
+            status = failed.status
     return render(request, "web/accounts/verify.html", {
         "form": form, "resident": resident, "has_errors": bool(form.errors),
     }, status=status)
@@ -152,17 +147,12 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
     if request.method == "POST":
         if not request.user.is_authenticated:
             return redirect(_login_url(request))
-        try:
+        with catch_domain_error(up={403}) as failed:
             resident = actions.accept_invitation(request.user, token)
-        except DomainError as exc:
-            if exc.status == 403:
-                raise
-            error = next(iter((exc.fields or {}).get("token", [])), exc.detail)
-            status = exc.status
-        else:
-            messages.success(request, f"You are verified. Welcome to "
-                                      f"{resident.neighborhood.name}!")
+            messages.success(request, _("You are verified. Welcome to %(neighborhood)s!")
+                             % {"neighborhood": resident.neighborhood.name})
             return redirect("web:feed")
+        error, status = failed.field_message("token"), failed.status
     return render(request, "web/accounts/invitation.html", {
         "invitation": found, "token": token, "resident": resident, "error": error,
         "signup_url": f"{reverse('web:signup')}?{urlencode({'invitation': token})}",
@@ -179,22 +169,20 @@ def _login_url(request: HttpRequest) -> str:
 @domain_errors
 def invite(request: HttpRequest) -> HttpResponse:
     if not policy.can_invite(request.user):
-        raise PermissionDenied("Only verified residents can invite neighbors.")
+        raise PermissionDenied(_("Only verified residents can invite neighbors."))
     form = InviteForm(request.POST or None)
     status = 200
     if request.method == "POST":
         status = 400
         if form.is_valid():
-            try:
+            with form_errors(form, up=()) as failed:
                 invitation, _token = actions.invite_neighbor(request.user,
                                                              form.cleaned_data["email"])
-            except DomainError as exc:
-                add_domain_error(form, exc)
-                status = exc.status
-            else:
-                messages.success(request, f"We emailed an invitation to {invitation.email}. "
-                                          "It works once and expires in two weeks.")
+                messages.success(request, _("We emailed an invitation to %(email)s. It works "
+                                            "once and expires in two weeks.")
+                                 % {"email": invitation.email})
                 return redirect("web:invite")
+            status = failed.status
     return render(request, "web/accounts/invite.html", {
         "form": form, "resident": policy.resident_of(request.user),
         "has_errors": bool(form.errors),
@@ -218,15 +206,12 @@ def settings_page(request: HttpRequest) -> HttpResponse:
         status = 400
         if form.is_valid():
             chosen = {int(pk) for pk in form.cleaned_data["follow"]}
-            try:
+            with form_errors(form, {"muted": "follow"}, up=()) as failed:
                 actions.set_muted_nearby(request.user,
                                          [n.pk for n in nearby if n.pk not in chosen])
-            except DomainError as exc:
-                add_domain_error(form, exc, {"muted": "follow"})
-                status = exc.status
-            else:
-                messages.success(request, "Your feed settings are saved.")
+                messages.success(request, _("Your feed settings are saved."))
                 return redirect("web:settings")
+            status = failed.status
     return render(request, "web/accounts/settings.html", {
         "resident": resident, "form": form, "nearby": nearby, "has_errors": bool(form.errors),
     }, status=status)

@@ -19,6 +19,7 @@ from django.urls import reverse, reverse_lazy
 from django.utils.html import format_html
 from django.utils.http import urlencode
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -26,9 +27,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from townsquare import policy
 from townsquare.accounts.actions import second_factor
 from townsquare.core.clientaddr import client_address
-from townsquare.core.errors import DomainError
 from townsquare.web.agency_forms import SecondFactorForm, StaffSetPasswordForm
-from townsquare.web.errors import add_domain_error, domain_errors
+from townsquare.web.errors import domain_errors, form_errors
 from townsquare.web.navigation import redirect_next
 from townsquare.web.views.agencies_access import is_second_factor_verified
 
@@ -52,8 +52,8 @@ class SetPasswordView(auth_views.PasswordResetConfirmView):
 
     def form_valid(self, form: StaffSetPasswordForm) -> HttpResponse:
         response = super().form_valid(form)
-        messages.success(self.request, "Your password is set. Next, protect your account "
-                                       "with a second step at sign-in.")
+        messages.success(self.request, _("Your password is set. Next, protect your account "
+                                         "with a second step at sign-in."))
         return response
 
     def get_context_data(self, **kwargs: object) -> dict[str, object]:
@@ -65,7 +65,7 @@ class SetPasswordView(auth_views.PasswordResetConfirmView):
 
 def _staff_only(request: HttpRequest) -> None:
     if not policy.needs_second_factor(request.user):
-        raise PermissionDenied("Only agency staff use a second factor here.")
+        raise PermissionDenied(_("Only agency staff use a second factor here."))
 
 
 def _with_next(name: str, request: HttpRequest) -> str:
@@ -105,8 +105,8 @@ def totp_setup(request: HttpRequest) -> HttpResponse:
     status = _check_code(request, form, lambda code: second_factor.confirm_totp_enrolment(
         user, device, code, client=client_address(request)))
     if status is None:
-        messages.success(request, "Your authenticator app is set up. You will type a "
-                                  "code from it each time you sign in.")
+        messages.success(request, _("Your authenticator app is set up. You will type a "
+                                    "code from it each time you sign in."))
         return redirect_next(request, reverse("web:agency_home"))
     uri = device.config_url
     return render(request, "web/agencies/totp_setup.html", {
@@ -146,13 +146,10 @@ def _check_code(request: HttpRequest, form: SecondFactorForm,
     is written on the form's field). Forbidden (403) goes up as it is."""
     if request.method != "POST" or not form.is_valid():
         return 200
-    try:
+    with form_errors(form, up={403}) as failed:
         device = check(form.cleaned_data["code"])
-    except DomainError as exc:
-        if exc.status == 403:
-            raise
-        add_domain_error(form, exc)
-        return exc.status
+    if failed:
+        return failed.status
     _signed_in(request, device)
     return None
 

@@ -10,14 +10,15 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from townsquare import policy
 from townsquare.agencies import actions, exports, selectors
 from townsquare.agencies.models import Agency, AgencyPost, AgencyStaff
-from townsquare.core.errors import DomainError, NotFound
+from townsquare.core.errors import NotFound
 from townsquare.web.agency_forms import StaffInviteForm
-from townsquare.web.errors import add_domain_error
+from townsquare.web.errors import form_errors, message_errors
 from townsquare.web.views.agencies_access import agency_page, agency_time, next_cursor
 
 RECENT_POSTS = 10
@@ -53,7 +54,7 @@ def home(request: HttpRequest) -> HttpResponse:
         return redirect("web:agency_dashboard", slug=staff.agency.slug)
     if policy.is_operator(request.user):
         return redirect("web:operator_agencies")
-    raise PermissionDenied("This page is for the staff of a public agency.")
+    raise PermissionDenied(_("This page is for the staff of a public agency."))
 
 
 @agency_page
@@ -90,19 +91,15 @@ def staff(request: HttpRequest, slug: str) -> HttpResponse:
         status = 400
         if form.is_valid():
             data = form.cleaned_data
-            try:
+            with form_errors(form) as failed:
                 member, _link = actions.add_agency_staff(
                     agency, data["email"], data["role"], actor=request.user,
                     display_name=data["display_name"], send_email=True)
-            except DomainError as exc:
-                if exc.status in (403, 404):
-                    raise
-                add_domain_error(form, exc)
-                status = exc.status
-            else:
-                messages.success(request, f"We emailed {member.user.email} a link to set a "
-                                          "password. It works once, for a few days.")
+                messages.success(request, _("We emailed %(email)s a link to set a password. "
+                                            "It works once, for a few days.")
+                                 % {"email": member.user.email})
                 return redirect("web:agency_staff", slug=agency.slug)
+            status = failed.status
     return render(request, "web/agencies/staff.html", {
         **agency_context(request, agency, "staff"), "members": members, "form": form,
         "roles": AgencyStaff.Role.choices, "has_errors": bool(form.errors),
@@ -112,22 +109,19 @@ def staff(request: HttpRequest, slug: str) -> HttpResponse:
 def _change_member(request: HttpRequest, agency: Agency) -> HttpResponse:
     raw = request.POST.get("staff", "")
     if not raw.isdigit():
-        raise NotFound("No such staff member.")
+        raise NotFound(_("No such staff member."))
     member = selectors.get_staff_member(request.user, agency, int(raw))
     name = member.user.display_name
-    try:
+    with message_errors(request):
         if request.POST.get("action") == "remove":
             actions.remove_agency_staff(request.user, member)
-            messages.success(request, f"{name} is no longer on the staff.")
+            messages.success(request, _("%(name)s is no longer on the staff.") % {"name": name})
             if member.user_id == request.user.pk:
                 return redirect("web:home")
         else:
             actions.change_staff_role(request.user, member, request.POST.get("role"))
-            messages.success(request, f"{name}'s role is now: {member.get_role_display()}.")
-    except DomainError as exc:
-        if exc.status in (403, 404):
-            raise
-        messages.error(request, exc.detail)
+            messages.success(request, _("%(name)s's role is now: %(role)s.") % {
+                "name": name, "role": member.get_role_display()})
     return redirect("web:agency_staff", slug=agency.slug)
 
 
@@ -168,11 +162,11 @@ def audit_csv(request: HttpRequest, slug: str) -> HttpResponse:
 def exports_page(request: HttpRequest, slug: str) -> HttpResponse:
     agency = selectors.get_agency(slug)
     if not policy.can_export(request.user, agency):
-        raise PermissionDenied("Only the agency's admins export its records.")
+        raise PermissionDenied(_("Only the agency's admins export its records."))
     if request.method == "POST":
         fmt = request.POST.get("format")
         if fmt not in ("csv", "json"):
-            raise NotFound("No such format.")
+            raise NotFound(_("No such format."))
         data = actions.export_agency(request.user, agency, fmt)
         kind = "text/csv; charset=utf-8" if fmt == "csv" else "application/json"
         return _download(data, f"{agency.slug}-posts-and-replies.{fmt}", kind)

@@ -10,15 +10,15 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from townsquare.agencies import actions, selectors
 from townsquare.agencies.models import Agency
-from townsquare.core.errors import DomainError
 from townsquare.places import selectors as places
 from townsquare.places.models import City
 from townsquare.web.agency_forms import AgencyApplicationForm, JurisdictionChoice, ReviewForm
-from townsquare.web.errors import add_domain_error, domain_errors
+from townsquare.web.errors import add_domain_error, catch_domain_error, domain_errors, form_errors
 from townsquare.web.forms import client_ip
 
 
@@ -30,21 +30,16 @@ def apply(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         user = request.user if request.user.is_authenticated else None
-        try:
+        with form_errors(form) as failed:
             agency = actions.apply_for_agency(
                 name=data["name"], kind=data["kind"], city=form.chosen_city(),
                 website=data["website"], email_domain=data["email_domain"],
                 contact_name=data["contact_name"], contact_email=data["contact_email"],
                 client=client_ip(request), actor=user)
-        except DomainError as exc:
-            if exc.status in (403, 404):
-                raise
-            add_domain_error(form, exc)
-            status = exc.status
-        else:
-            messages.success(request, f"Thank you. The application of {agency.name} is "
-                                      "waiting for review.")
+            messages.success(request, _("Thank you. The application of %(agency)s is "
+                                        "waiting for review.") % {"agency": agency.name})
             return redirect("web:agency_applied")
+        status = failed.status
     elif request.method == "POST":
         status = 400
     return render(request, "web/agencies/apply.html",
@@ -91,23 +86,22 @@ def review(request: HttpRequest, agency_id: int) -> HttpResponse:
     if not form.is_valid():
         return _applications_page(request, (agency, form), status=400)
     data = form.cleaned_data
-    try:
+    with catch_domain_error(up=(), only={400, 409}) as failed:
         if data["decision"] == "reject":
             actions.reject_agency(request.user, agency, note=data["note"])
-            messages.success(request, f"The application of {agency.name} is rejected.")
+            messages.success(request, _("The application of %(agency)s is rejected.")
+                             % {"agency": agency.name})
             return redirect("web:operator_agencies")
         everywhere = data["jurisdiction"] != JurisdictionChoice.CHOSEN
         actions.approve_agency(
             request.user, agency, note=data["note"], all_neighborhoods=everywhere,
             neighborhoods=None if everywhere else list(data["neighborhoods"]))
-    except DomainError as exc:
-        if exc.status == 409:
-            messages.error(request, exc.detail)
-            return redirect("web:operator_agencies")
-        if exc.status != 400:
-            raise
-        add_domain_error(form, exc)
-        return _applications_page(request, (agency, form), status=exc.status)
-    messages.success(request, f"{agency.name} is approved and verified. Invite its first "
-                              "admin on its staff page.")
+    if failed.error is not None and failed.status == 409:  # decided meanwhile: say so
+        messages.error(request, failed.error.detail)
+        return redirect("web:operator_agencies")
+    if failed.error is not None:
+        add_domain_error(form, failed.error)
+        return _applications_page(request, (agency, form), status=failed.status)
+    messages.success(request, _("%(agency)s is approved and verified. Invite its first "
+                                "admin on its staff page.") % {"agency": agency.name})
     return redirect(reverse("web:agency_staff", args=[agency.slug]))

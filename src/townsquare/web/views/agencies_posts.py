@@ -13,7 +13,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from townsquare import policy
@@ -25,19 +25,20 @@ from townsquare.notifications import selectors as notifications
 from townsquare.places import selectors as places
 from townsquare.web import maps
 from townsquare.web.agency_forms import AgencyPostForm, Target, WithdrawForm
-from townsquare.web.errors import add_domain_error
+from townsquare.web.errors import add_domain_error, catch_domain_error, form_errors
 from townsquare.web.views.agencies_access import agency_page, agency_time
 from townsquare.web.views.agencies_dashboard import agency_context
 
 # The targeting reports problems of a drawn area as `area`, a hidden field: they are shown
 # on the "Who should receive it?" choice instead.
 _ALIASES = {"area": "target", "idempotency_key": None}
-DRAW_MORE = "Draw the area on the map: click at least three points, or choose neighborhoods."
+DRAW_MORE = gettext_lazy("Draw the area on the map: click at least three points, or choose "
+                         "neighborhoods.")
 
 
 def _require_publisher(request: HttpRequest, agency: Agency) -> None:
     if not policy.can_publish(request.user, agency):
-        raise PermissionDenied("Only the agency's publishers and admins write posts.")
+        raise PermissionDenied(_("Only the agency's publishers and admins write posts."))
 
 
 def staff_post_url(post: AgencyPost) -> str:
@@ -63,16 +64,11 @@ def compose(request: HttpRequest, slug: str) -> HttpResponse:
                 if "preview" in request.POST:
                     status, preview = _preview(request, agency, form)
                 else:
-                    try:
+                    with form_errors(form, show=lambda exc: _show_error(form, exc)) as failed:
                         post = _publish(request, agency, form)
-                    except DomainError as exc:
-                        if exc.status in (403, 404):
-                            raise
-                        _show_error(form, exc)
-                        status = exc.status
-                    else:
                         messages.success(request, _published_message(post))
                         return redirect(staff_post_url(post))
+                    status = failed.status
         elif jurisdiction:
             preview = _audience(request, agency, {})
         return render(request, "web/agencies/compose.html", {
@@ -92,21 +88,20 @@ def _audience(request: HttpRequest, agency: Agency, targets: dict[str, Any]) -> 
 
 
 def audience_text(total: int, neighborhoods: int) -> str:
-    residents = f"{total:,} verified resident{'s' if total != 1 else ''}"
-    places = f"{neighborhoods} neighborhood{'s' if neighborhoods != 1 else ''}"
-    return f"This will reach {residents} in {places}."
+    residents = ngettext("%(count)s verified resident", "%(count)s verified residents",
+                         total) % {"count": f"{total:,}"}
+    places = ngettext("%(count)s neighborhood", "%(count)s neighborhoods",
+                      neighborhoods) % {"count": neighborhoods}
+    return _("This will reach %(residents)s in %(places)s.") % {"residents": residents,
+                                                               "places": places}
 
 
 def _preview(request: HttpRequest, agency: Agency,
              form: AgencyPostForm) -> tuple[int, dict[str, Any] | None]:
     """The "Preview audience" button (pages without JavaScript): nothing is written."""
-    try:
+    with form_errors(form, show=lambda exc: _show_error(form, exc)) as failed:
         return 200, _audience(request, agency, form.targets())
-    except DomainError as exc:
-        if exc.status in (403, 404):
-            raise
-        _show_error(form, exc)
-        return exc.status, None
+    return failed.status, None
 
 
 def _show_error(form: AgencyPostForm, exc: DomainError) -> None:
@@ -142,10 +137,11 @@ def check_image(upload: Any) -> None:
 
 def _published_message(post: AgencyPost) -> str:
     if post.practice:
-        return "Your practice post is out: only your agency's staff see it."
+        return _("Your practice post is out: only your agency's staff see it.")
     if post.current_status() == AgencyPost.Status.SCHEDULED:
-        return "Your post is scheduled."
-    return f"Your post is published. It reached {post.audience_size:,} verified residents."
+        return _("Your post is scheduled.")
+    return _("Your post is published. It reached %(count)s verified residents.") % {
+        "count": f"{post.audience_size:,}"}
 
 
 @agency_page
@@ -158,16 +154,15 @@ def audience(request: HttpRequest, slug: str) -> JsonResponse:
     form = AgencyPostForm(request.POST, neighborhoods=selectors.jurisdiction_neighborhoods(
         agency))
     form.is_valid()
-    try:
+    with catch_domain_error() as failed:
         return JsonResponse(_audience(request, agency, form.targets()))
-    except DomainError as exc:
-        if exc.status in (403, 404):
-            raise
-        fields = dict(exc.fields or {})
-        if "area" in fields and not (form.cleaned_data.get("area") or "").strip():
-            fields["area"] = [DRAW_MORE]
-        return JsonResponse({"error": exc.code, "detail": exc.detail, "fields": fields},
-                            status=exc.status)
+    exc = failed.error
+    assert exc is not None  # noqa: S101  (the block returns unless it failed)
+    fields = dict(exc.fields or {})
+    if "area" in fields and not (form.cleaned_data.get("area") or "").strip():
+        fields["area"] = [DRAW_MORE]
+    return JsonResponse({"error": exc.code, "detail": exc.detail, "fields": fields},
+                        status=exc.status)
 
 
 # --- the post's page ---------------------------------------------------------------------------
@@ -188,10 +183,8 @@ def _render_staff_post(request: HttpRequest, agency: Agency, post: AgencyPost) -
         "images": selectors.images_of([post])[post.pk],
         "targets": per_neighborhood, "totals": totals,
         "replies": [(r, policy.agency_reply_author_label(r)) for r in replies],
-        "can_withdraw": policy.can_withdraw(user, agency)
-        and post.current_status() != AgencyPost.Status.WITHDRAWN,
-        "can_edit": policy.can_publish(user, agency)
-        and post.current_status() != AgencyPost.Status.WITHDRAWN,
+        "can_withdraw": policy.can_withdraw_agency_post(user, post),
+        "can_edit": policy.can_edit_agency_post(user, post),
         "can_hide": policy.can_handle_replies(user, agency),
         "delivery": report, "delivery_rows": [_delivery_row(c) for c in report.channels],
         "delivery_given_up": sum(c.given_up or 0 for c in report.channels
@@ -203,9 +196,12 @@ def _render_staff_post(request: HttpRequest, agency: Agency, post: AgencyPost) -
 
 
 # The delivery section: what each column shows (the inbox has nothing to send or retry).
-_DELIVERY_COLUMNS = [("Messages", "total"), ("Waiting", "waiting"), ("Retrying", "retrying"),
-                     ("Sent", "sent"), ("Delivered", "delivered"), ("Failed", "failed"),
-                     ("Given up", "given_up"), ("Skipped", "skipped"), ("Opened", "opened")]
+_DELIVERY_COLUMNS = [
+    (gettext_lazy("Messages"), "total"), (gettext_lazy("Waiting"), "waiting"),
+    (gettext_lazy("Retrying"), "retrying"), (gettext_lazy("Sent"), "sent"),
+    (gettext_lazy("Delivered"), "delivered"), (gettext_lazy("Failed"), "failed"),
+    (gettext_lazy("Given up"), "given_up"), (gettext_lazy("Skipped"), "skipped"),
+    (gettext_lazy("Opened"), "opened")]
 _NOT_FOR_INBOX = {"waiting", "retrying", "sent", "failed", "given_up", "skipped"}
 
 
@@ -216,14 +212,15 @@ def _delivery_row(report: Any) -> dict[str, Any]:
              for label, name in _DELIVERY_COLUMNS]
     first, last = report.first_delivery_seconds, report.last_delivery_seconds
     if inbox:
-        first = last = "At once" if report.delivered else "—"
+        first = last = _("At once") if report.delivered else "—"
     return {"label": _channel_label(report.channel), "cells": cells,
             "first": first if inbox else duration(first),
             "last": last if inbox else duration(last)}
 
 
 def _channel_label(channel: str) -> str:
-    return {"inbox": "Inbox", "email": "Email", "push": "Web Push"}.get(channel, channel)
+    return {"inbox": _("Inbox"), "email": _("Email"), "push": _("Web Push")}.get(channel,
+                                                                                 channel)
 
 
 def duration(seconds: float | None) -> str:
@@ -231,15 +228,15 @@ def duration(seconds: float | None) -> str:
     if seconds is None:
         return "—"
     if seconds < 1:
-        return "under 1 s"
+        return _("under 1 s")
     whole = round(seconds)
     if whole < 60:
-        return f"{whole} s"
+        return _("%(seconds)s s") % {"seconds": whole}
     minutes, rest = divmod(whole, 60)
     if minutes < 60:
-        return f"{minutes} min {rest} s"
+        return _("%(minutes)s min %(seconds)s s") % {"minutes": minutes, "seconds": rest}
     hours, minutes = divmod(minutes, 60)
-    return f"{hours} h {minutes} min"
+    return _("%(hours)s h %(minutes)s min") % {"hours": hours, "minutes": minutes}
 
 
 @agency_page
@@ -268,17 +265,12 @@ def edit(request: HttpRequest, slug: str, post_id: int) -> HttpResponse:
         if request.method == "POST":
             status = 400
             if form.is_valid():
-                try:
+                with form_errors(form, _ALIASES) as failed:
                     _save_edit(request, post, form, scheduled)
-                except DomainError as exc:
-                    if exc.status in (403, 404):
-                        raise
-                    add_domain_error(form, exc, _ALIASES)
-                    status = exc.status
-                else:
-                    messages.success(request, "The post is updated." if not scheduled
-                                     else "The scheduled post is updated.")
+                    messages.success(request, _("The post is updated.") if not scheduled
+                                     else _("The scheduled post is updated."))
                     return redirect(staff_post_url(post))
+                status = failed.status
         return render(request, "web/agencies/edit.html", {
             **agency_context(request, agency, "post"), "form": form, "post": post,
             "has_errors": bool(form.errors),
@@ -318,11 +310,12 @@ def withdraw(request: HttpRequest, slug: str, post_id: int) -> HttpResponse:
     agency = selectors.get_agency(slug)
     post = selectors.get_agency_post_internal(request.user, agency, post_id)
     if not policy.can_withdraw(request.user, agency):
-        raise PermissionDenied("Only the agency's publishers and admins withdraw posts.")
+        raise PermissionDenied(_("Only the agency's publishers and admins withdraw posts."))
     form = WithdrawForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         actions.withdraw_agency_post(request.user, post, note=form.cleaned_data["note"])
-        messages.success(request, "The post is withdrawn: it has left every feed and inbox.")
+        messages.success(request,
+                         _("The post is withdrawn: it has left every feed and inbox."))
         return redirect(staff_post_url(post))
     with agency_time(agency):
         return render(request, "web/agencies/withdraw.html", {
@@ -353,5 +346,5 @@ def hide_reply(request: HttpRequest, slug: str, post_id: int, reply_id: int) -> 
     post = selectors.get_agency_post_internal(request.user, agency, post_id)
     reply = selectors.get_agency_reply(request.user, post, reply_id)
     actions.hide_agency_reply(request.user, reply, note=request.POST.get("note", "")[:500])
-    messages.success(request, "The reply is hidden from the replier's neighbors.")
+    messages.success(request, _("The reply is hidden from the replier's neighbors."))
     return redirect(f"{staff_post_url(post)}#replies")

@@ -8,13 +8,14 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from townsquare import policy
 from townsquare.agencies import actions, selectors
 from townsquare.agencies.models import AgencyPost
-from townsquare.core.errors import DomainError, Forbidden, NotFound
-from townsquare.web.errors import add_domain_error
+from townsquare.core.errors import Forbidden, NotFound
+from townsquare.web.errors import form_errors
 from townsquare.web.forms import ReplyForm
 from townsquare.web.views.agencies_access import agency_page
 
@@ -43,13 +44,13 @@ def _render_post(request: HttpRequest, post: AgencyPost, *, form: ReplyForm | No
     user = request.user
     can_reply = policy.can_reply_agency_post(user, post)
     resident = policy.verified_resident_of(user)
-    replies = [(r, policy.agency_reply_author_label(r),
-                resident is not None and r.author_id == resident.pk)
+    replies = [(r, policy.agency_reply_author_label(r), policy.can_delete_agency_reply(user, r))
                for r in selectors.replies(user, post)]
     return render(request, "web/agencies/post.html", {
         "post": post, "replies": replies,
         "images": selectors.images_of([post])[post.pk],
         "can_reply": can_reply, "form": (form or ReplyForm()) if can_reply else None,
+        "can_thank": policy.can_thank_agency_post(user, post),
         "thanked": selectors.thanked_by(user, post),
         "neighborhood": resident.neighborhood if resident is not None else None,
         "has_errors": bool(form is not None and form.errors),
@@ -72,18 +73,15 @@ def post_detail(request: HttpRequest, post_id: int) -> HttpResponse:
 def reply(request: HttpRequest, post_id: int) -> HttpResponse:
     post = selectors.get_agency_post(request.user, post_id)
     if not policy.can_reply_agency_post(request.user, post):
-        raise Forbidden("Only residents of the neighborhoods it was sent to reply.")
+        raise Forbidden(_("Only residents of the neighborhoods it was sent to reply."))
     form = ReplyForm(request.POST)
     if not form.is_valid():
         return _render_post(request, post, form=form, status=400)
-    try:
+    with form_errors(form) as failed:
         created = actions.reply_to_agency_post(request.user, post, body=form.cleaned_data["body"])
-    except DomainError as exc:
-        if exc.status in (403, 404):
-            raise
-        add_domain_error(form, exc)
-        return _render_post(request, post, form=form, status=exc.status)
-    messages.success(request, f"Your reply is sent to {post.agency.name}.")
+    if failed:
+        return _render_post(request, post, form=form, status=failed.status)
+    messages.success(request, _("Your reply is sent to %(agency)s.") % {"agency": post.agency.name})
     return redirect(f"{resident_post_url(post)}#reply-{created.pk}")
 
 
@@ -94,11 +92,10 @@ def delete_reply(request: HttpRequest, post_id: int, reply_id: int) -> HttpRespo
     target = selectors.get_agency_reply(request.user, post, reply_id)
     if request.method == "POST":
         actions.delete_agency_reply(request.user, target)  # its author only (NotFound)
-        messages.success(request, "Your reply is deleted.")
+        messages.success(request, _("Your reply is deleted."))
         return redirect(resident_post_url(post))
-    resident = policy.verified_resident_of(request.user)
-    if resident is None or target.author_id != resident.pk:
-        raise NotFound("No such reply.")
+    if not policy.can_delete_agency_reply(request.user, target):
+        raise NotFound(_("No such reply."))
     return render(request, "web/agencies/confirm_delete_reply.html",
                   {"post": post, "reply": target})
 

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from townsquare import policy
@@ -18,14 +19,14 @@ from townsquare.web.navigation import redirect_next
 
 
 def _note(request: HttpRequest) -> str:
-    return request.POST.get("note", "")[:500]
+    return request.POST.get("note", "")  # cleaned by the action (moderation_note)
 
 
 @login_required
 @require_GET
 def queue(request: HttpRequest) -> HttpResponse:
     if not policy.can_use_moderation(request.user):
-        raise PermissionDenied("Only neighborhood leads and operators moderate.")
+        raise PermissionDenied(_("Only neighborhood leads and operators moderate."))
     return render(request, "web/moderation/queue.html",
                   {"reports": posts_selectors.moderation_queue(request.user)})
 
@@ -36,7 +37,7 @@ def queue(request: HttpRequest) -> HttpResponse:
 def hide_post(request: HttpRequest, post_id: int) -> HttpResponse:
     post = posts_selectors.get_post(request.user, post_id)
     actions.hide_post(request.user, post, note=_note(request))
-    messages.success(request, "The post is hidden. Its author still sees it, marked hidden.")
+    messages.success(request, _("The post is hidden. Its author still sees it, marked hidden."))
     return redirect_next(request, reverse("web:post", args=[post.pk]))
 
 
@@ -46,7 +47,7 @@ def hide_post(request: HttpRequest, post_id: int) -> HttpResponse:
 def unhide_post(request: HttpRequest, post_id: int) -> HttpResponse:
     post = posts_selectors.get_post(request.user, post_id)
     actions.unhide_post(request.user, post, note=_note(request))
-    messages.success(request, "The post is visible again.")
+    messages.success(request, _("The post is visible again."))
     return redirect_next(request, reverse("web:post", args=[post.pk]))
 
 
@@ -57,7 +58,7 @@ def hide_reply(request: HttpRequest, post_id: int, reply_id: int) -> HttpRespons
     post = posts_selectors.get_post(request.user, post_id)
     reply = posts_selectors.get_reply(request.user, post, reply_id)
     actions.hide_reply(request.user, reply, note=_note(request))
-    messages.success(request, "The reply is hidden.")
+    messages.success(request, _("The reply is hidden."))
     return redirect_next(request, reverse("web:post", args=[post.pk]))
 
 
@@ -71,5 +72,5 @@ def dismiss_report(request: HttpRequest, report_id: int) -> HttpResponse:
     if report is None:
         raise Http404("No such report.")
     actions.dismiss_report(request.user, report, note=_note(request))
-    messages.success(request, "The report is dismissed.")
+    messages.success(request, _("The report is dismissed."))
     return redirect_next(request, reverse("web:moderation"))

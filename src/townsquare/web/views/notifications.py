@@ -17,14 +17,15 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
-from townsquare.core.errors import DomainError, NotFound
+from townsquare.core.errors import NotFound
 from townsquare.notifications import actions, links, selectors, tokens, vapid
 from townsquare.notifications.kinds import KIND_LABELS
-from townsquare.web.errors import add_domain_error, domain_errors
+from townsquare.web.errors import domain_errors, form_errors
 from townsquare.web.notification_forms import NotificationSettingsForm
 
 SERVICE_WORKER = Path(__file__).resolve().parent.parent / "static" / "web" / "sw.js"
@@ -53,14 +54,11 @@ def notification_settings(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         status = 400
         if form.is_valid():
-            try:
+            with form_errors(form, form.ALIASES, up=()) as failed:
                 actions.update_preferences(request.user, form.changes())
-            except DomainError as exc:
-                add_domain_error(form, exc, form.ALIASES)
-                status = exc.status
-            else:
-                messages.success(request, "Your notification settings are saved.")
+                messages.success(request, _("Your notification settings are saved."))
                 return redirect("web:notification_settings")
+            status = failed.status
     return render(request, "web/notifications/settings.html", {
         "form": form, "settings": found, "vapid_public_key": vapid.public_key(),
         "has_errors": bool(form.errors),

@@ -9,20 +9,20 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from townsquare import policy
 from townsquare.accounts import actions, tasks
 from townsquare.accounts import selectors as accounts_selectors
 from townsquare.accounts.models import PostcardBatch
-from townsquare.core.errors import DomainError
 from townsquare.places.models import City
-from townsquare.web.errors import domain_errors
+from townsquare.web.errors import domain_errors, message_errors
 
 
 def _require_operator(request: HttpRequest) -> None:
     if not policy.is_operator(request.user):
-        raise PermissionDenied("Only operators can open this page.")
+        raise PermissionDenied(_("Only operators can open this page."))
 
 
 @login_required
@@ -31,15 +31,10 @@ def _require_operator(request: HttpRequest) -> None:
 def postcards(request: HttpRequest) -> HttpResponse:
     _require_operator(request)
     if request.method == "POST":
-        try:
+        with message_errors(request, only={400}):
             batch = actions.request_postcard_batch(request.user)
-        except DomainError as exc:
-            if exc.status != 400:
-                raise
-            messages.error(request, exc.detail)
-        else:
-            messages.success(request, f"Batch #{batch.pk} is being prepared. Reload this page "
-                                      "in a minute to download it.")
+            messages.success(request, _("Batch #%(number)s is being prepared. Reload this page "
+                                        "in a minute to download it.") % {"number": batch.pk})
         return redirect("web:operator_postcards")
     return render(request, "web/operator/postcards.html", {
         "pending": accounts_selectors.pending_postcard_count(request.user),
@@ -89,18 +84,14 @@ def _change_lead(request: HttpRequest) -> HttpResponse:
     if not raw.isdigit():
         raise Http404("No such resident.")
     resident = accounts_selectors.get_resident_for_operator(request.user, int(raw))
-    try:
+    with message_errors(request, only={400}):
         if request.POST.get("action") == "remove":
             actions.remove_lead(request.user, resident)
-            messages.success(request, f"{resident.user.display_name} is no longer a lead of "
-                                      f"{resident.neighborhood.name}.")
+            messages.success(request, _("%(name)s is no longer a lead of %(neighborhood)s.") % {
+                "name": resident.user.display_name, "neighborhood": resident.neighborhood.name})
         else:
             actions.appoint_lead(request.user, resident)
-            messages.success(request, f"{resident.user.display_name} is now a lead of "
-                                      f"{resident.neighborhood.name}.")
-    except DomainError as exc:
-        if exc.status != 400:
-            raise
-        messages.error(request, exc.detail)
+            messages.success(request, _("%(name)s is now a lead of %(neighborhood)s.") % {
+                "name": resident.user.display_name, "neighborhood": resident.neighborhood.name})
     query = urlencode({"neighborhood": resident.neighborhood_id})
     return redirect(f"{reverse('web:operator_leads')}?{query}")

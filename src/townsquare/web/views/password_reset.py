@@ -19,8 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from townsquare.accounts.actions import password_reset
 from townsquare.accounts.password_reset_tokens import reset_tokens
 from townsquare.core.clientaddr import client_address
-from townsquare.core.errors import DomainError
-from townsquare.web.errors import add_domain_error
+from townsquare.web.errors import form_errors
 from townsquare.web.password_forms import NewPasswordForm, PasswordResetRequestForm
 
 
@@ -30,14 +29,11 @@ def request_link(request: HttpRequest) -> HttpResponse:
     form = PasswordResetRequestForm(request.POST or None)
     status = 200
     if request.method == "POST" and form.is_valid():
-        try:
+        with form_errors(form, up=()) as failed:
             password_reset.request_password_reset(form.cleaned_data["email"],
                                                   client=client_address(request))
-        except DomainError as exc:
-            add_domain_error(form, exc)
-            status = exc.status
-        else:
             return redirect("web:password_reset_sent")
+        status = failed.status
     return render(request, "web/accounts/password_reset.html", {
         "form": form, "has_errors": bool(form.errors),
     }, status=status)
@@ -63,14 +59,13 @@ class NewPasswordView(auth_views.PasswordResetConfirmView):
 
     def form_valid(self, form: NewPasswordForm) -> HttpResponse:
         session_token = self.request.session.get(auth_views.INTERNAL_RESET_SESSION_TOKEN)
-        try:
+        with form_errors(form, {"password": "new_password1"}, up=()) as failed:
             password_reset.reset_password(
                 self.kwargs["uidb64"], session_token, form.cleaned_data["new_password1"],
                 client=client_address(self.request))
-        except DomainError as exc:
-            add_domain_error(form, exc, {"password": "new_password1"})
+        if failed:
             response = self.form_invalid(form)
-            response.status_code = exc.status
+            response.status_code = failed.status
             return response
         self.request.session.pop(auth_views.INTERNAL_RESET_SESSION_TOKEN, None)
         messages.success(self.request, _("Your password is changed, and every other sign-in "

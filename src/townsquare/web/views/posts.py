@@ -18,7 +18,7 @@ from townsquare.core.errors import DomainError
 from townsquare.posts import actions, profiling
 from townsquare.posts import selectors as posts_selectors
 from townsquare.posts.models import Category, Post, Reply
-from townsquare.web.errors import add_domain_error, domain_errors
+from townsquare.web.errors import add_domain_error, domain_errors, form_errors
 from townsquare.web.forms import PostForm, ReplyForm, ReportForm, SearchForm
 
 FEED_PAGE_SIZE = 20
@@ -72,17 +72,12 @@ def _edit_post(request: HttpRequest, post: Post | None) -> HttpResponse:
     if request.method == "POST":
         status = 400
         if form.is_valid():
-            try:
+            with form_errors(form, show=lambda exc: _post_error(form, exc)) as failed:
                 saved = _save_post(request, form, post)
-            except DomainError as exc:
-                if exc.status in (403, 404):
-                    raise
-                _post_error(form, exc)
-                status = exc.status
-            else:
                 messages.success(request, "Your post is published." if post is None
                                  else "Your post is updated.")
                 return redirect("web:post", post_id=saved.pk)
+            status = failed.status
     context = _post_form_context(form)
     context["post"] = post
     return render(request, "web/posts/post_form.html", context, status=status)
@@ -142,10 +137,10 @@ def render_post(request: HttpRequest, post: Post, *, reply_form: ReplyForm | Non
         "replies": replies,
         "can_edit": policy.can_edit_post(user, post),
         "can_moderate": can_moderate,
-        "can_thank": is_member and post.is_live,
+        "can_thank": policy.can_thank(user, post),
         "thanked": is_member and posts_selectors.thanked_by(user, post),
         "reply_form": (reply_form or ReplyForm()) if can_reply else None,
-        "report_form": (report_form or ReportForm()) if is_member else None,
+        "report_form": (report_form or ReportForm()) if policy.can_report(user, post) else None,
         "has_errors": has_errors,
     }, status=status)
 
@@ -164,14 +159,10 @@ def reply(request: HttpRequest, post_id: int) -> HttpResponse:
     post = posts_selectors.get_post(request.user, post_id)
     form = ReplyForm(request.POST)
     if form.is_valid():
-        try:
+        with form_errors(form) as failed:
             created = actions.create_reply(request.user, post, body=form.cleaned_data["body"])
-        except DomainError as exc:
-            if exc.status in (403, 404):
-                raise
-            add_domain_error(form, exc)
-            return render_post(request, post, reply_form=form, status=exc.status)
-        return redirect(f"{post_url(post)}#reply-{created.pk}")
+            return redirect(f"{post_url(post)}#reply-{created.pk}")
+        return render_post(request, post, reply_form=form, status=failed.status)
     return render_post(request, post, reply_form=form, status=400)
 
 
@@ -213,14 +204,11 @@ def report(request: HttpRequest, post_id: int) -> HttpResponse:
         return render_post(request, post, report_form=form, status=400)
     reply_id = form.cleaned_data.get("reply")
     target = posts_selectors.get_reply(request.user, post, reply_id) if reply_id else None
-    try:
+    with form_errors(form) as failed:
         actions.report_content(request.user, post, reason=form.cleaned_data["reason"],
                                note=form.cleaned_data["note"], reply=target)
-    except DomainError as exc:
-        if exc.status in (403, 404):
-            raise
-        add_domain_error(form, exc)
-        return render_post(request, post, report_form=form, status=exc.status)
+    if failed:
+        return render_post(request, post, report_form=form, status=failed.status)
     messages.success(request, "Thank you. The neighborhood's moderators will look at it.")
     return redirect("web:post", post_id=post.pk)
 
@@ -230,7 +218,7 @@ def report(request: HttpRequest, post_id: int) -> HttpResponse:
 @domain_errors
 def search(request: HttpRequest) -> HttpResponse:
     form = SearchForm(request.GET or None)
-    query = form.cleaned_data["q"].strip() if form.is_valid() else ""
+    query = posts_selectors.search_terms(form.cleaned_data["q"]) if form.is_valid() else ""
     results = posts_selectors.search(request.user, query) if query else []
     return render(request, "web/posts/search.html", {
         "form": form, "query": query, "results": results,
