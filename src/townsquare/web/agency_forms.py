@@ -9,6 +9,8 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth.forms import SetPasswordForm
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 from townsquare.agencies.models import Agency, AgencyPost, AgencyStaff
 from townsquare.web.forms import PageForm
@@ -23,7 +25,7 @@ class DateTimeLocalInput(forms.DateTimeInput):
         super().__init__(attrs, format=DATETIME_FORMAT)
 
 
-def datetime_field(label: str, help_text: str = "") -> forms.DateTimeField:
+def datetime_field(label: str | Promise, help_text: str | Promise = "") -> forms.DateTimeField:
     # Read in the current time zone: the views activate the agency's city's.
     return forms.DateTimeField(label=label, required=False, help_text=help_text,
                                input_formats=[DATETIME_FORMAT, "%Y-%m-%d %H:%M"],
@@ -32,29 +34,29 @@ def datetime_field(label: str, help_text: str = "") -> forms.DateTimeField:
 
 # --- joining ---------------------------------------------------------------------------------
 class AgencyApplicationForm(PageForm):
-    name = forms.CharField(label="Agency name", max_length=200, required=False,
+    name = forms.CharField(label=_("Agency name"), max_length=200, required=False,
                            widget=forms.TextInput(attrs={"autocomplete": "organization"}))
-    kind = forms.ChoiceField(label="Kind of agency", choices=Agency.Kind.choices,
+    kind = forms.ChoiceField(label=_("Kind of agency"), choices=Agency.Kind.choices,
                              required=False)
-    city = forms.ChoiceField(label="City", required=False)
-    website = forms.CharField(label="Official website", max_length=300, required=False,
-                              help_text="For example https://police.example.gov",
+    city = forms.ChoiceField(label=_("City"), required=False)
+    website = forms.CharField(label=_("Official website"), max_length=300, required=False,
+                              help_text=_("For example https://police.example.gov"),
                               widget=forms.URLInput(attrs={"autocomplete": "url"}))
     email_domain = forms.CharField(
-        label="The agency's email domain", max_length=200, required=False,
-        help_text="Staff accounts will use addresses at this domain, for example "
-                  "police.example.gov.")
-    contact_name = forms.CharField(label="Your name", max_length=200, required=False,
+        label=_("The agency's email domain"), max_length=200, required=False,
+        help_text=_("Staff accounts will use addresses at this domain, for example "
+                  "police.example.gov."))
+    contact_name = forms.CharField(label=_("Your name"), max_length=200, required=False,
                                    widget=forms.TextInput(attrs={"autocomplete": "name"}))
     contact_email = forms.CharField(
-        label="Your work email", max_length=254, required=False,
-        help_text="At the agency's domain: that is how we know you work there.",
+        label=_("Your work email"), max_length=254, required=False,
+        help_text=_("At the agency's domain: that is how we know you work there."),
         widget=forms.EmailInput(attrs={"autocomplete": "email"}))
 
     def __init__(self, *args: Any, cities: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.cities = {c.slug: c for c in cities}
-        self.fields["city"].choices = [("", "Choose a city")] + [
+        self.fields["city"].choices = [("", _("Choose a city"))] + [
             (c.slug, c.name) for c in cities]
 
     def chosen_city(self) -> Any:
@@ -66,16 +68,16 @@ class JurisdictionChoice:
 
 
 class ReviewForm(PageForm):
-    decision = forms.ChoiceField(label="Decision", widget=forms.RadioSelect, choices=[
-        ("approve", "Approve: the agency is verified"), ("reject", "Reject")])
+    decision = forms.ChoiceField(label=_("Decision"), widget=forms.RadioSelect, choices=[
+        ("approve", _("Approve: the agency is verified")), ("reject", _("Reject"))])
     jurisdiction = forms.ChoiceField(
-        label="Jurisdiction (when approving)", widget=forms.RadioSelect, required=False,
+        label=_("Jurisdiction (when approving)"), widget=forms.RadioSelect, required=False,
         initial=JurisdictionChoice.ALL, choices=[
-            (JurisdictionChoice.ALL, "Every neighborhood of the city"),
-            (JurisdictionChoice.CHOSEN, "Only the neighborhoods ticked below")])
-    neighborhoods = forms.MultipleChoiceField(label="Neighborhoods", required=False,
+            (JurisdictionChoice.ALL, _("Every neighborhood of the city")),
+            (JurisdictionChoice.CHOSEN, _("Only the neighborhoods ticked below"))])
+    neighborhoods = forms.MultipleChoiceField(label=_("Neighborhoods"), required=False,
                                               widget=forms.CheckboxSelectMultiple)
-    note = forms.CharField(label="Note for the record (optional)", max_length=500,
+    note = forms.CharField(label=_("Note for the record (optional)"), max_length=500,
                            required=False)
 
     def __init__(self, *args: Any, neighborhoods: list[Any], **kwargs: Any) -> None:
@@ -89,13 +91,13 @@ class StaffSetPasswordForm(SetPasswordForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
-        self.fields["new_password1"].label = "New password"
-        self.fields["new_password2"].label = "The same password again"
+        self.fields["new_password1"].label = _("New password")
+        self.fields["new_password2"].label = _("The same password again")
 
 
 class SecondFactorForm(PageForm):
     code = forms.CharField(
-        label="6-digit code from your authenticator app", max_length=20, required=False,
+        label=_("6-digit code from your authenticator app"), max_length=20, required=False,
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric",
                                       "spellcheck": "false", "autocapitalize": "off"}))
 
@@ -103,45 +105,45 @@ class SecondFactorForm(PageForm):
 # --- posts -----------------------------------------------------------------------------------
 class Target:
     ALL, NEIGHBORHOODS, AREA = "all", "neighborhoods", "area"
-    CHOICES = [(ALL, "The whole jurisdiction"), (NEIGHBORHOODS, "Chosen neighborhoods"),
-               (AREA, "An area drawn on the map")]
+    CHOICES = [(ALL, _("The whole jurisdiction")), (NEIGHBORHOODS, _("Chosen neighborhoods")),
+               (AREA, _("An area drawn on the map"))]
 
 
 class AgencyPostForm(PageForm):
     """Writing a post. `targeting` False: the edit form (targets never change)."""
 
-    kind = forms.ChoiceField(label="Kind of post", choices=AgencyPost.Kind.choices,
+    kind = forms.ChoiceField(label=_("Kind of post"), choices=AgencyPost.Kind.choices,
                              required=False, widget=forms.Select(attrs={"data-kind": "select"}))
-    title = forms.CharField(label="Title", max_length=200, required=False)
-    body = forms.CharField(label="Message", max_length=5000, required=False,
-                           help_text="Plain text: what you type is what residents read.",
+    title = forms.CharField(label=_("Title"), max_length=200, required=False)
+    body = forms.CharField(label=_("Message"), max_length=5000, required=False,
+                           help_text=_("Plain text: what you type is what residents read."),
                            widget=forms.Textarea(attrs={"rows": 7}))
-    case_number = forms.CharField(label="Case number (optional)", max_length=60,
+    case_number = forms.CharField(label=_("Case number (optional)"), max_length=60,
                                   required=False)
-    event_starts_at = datetime_field("Starts at")
-    event_place = forms.CharField(label="Place", max_length=200, required=False)
-    rfi_area = forms.CharField(label="Area it concerns (optional)", max_length=300,
+    event_starts_at = datetime_field(_("Starts at"))
+    event_place = forms.CharField(label=_("Place"), max_length=200, required=False)
+    rfi_area = forms.CharField(label=_("Area it concerns (optional)"), max_length=300,
                                required=False,
-                               help_text="For example: Alder Lane, 100 block.")
-    rfi_from = datetime_field("From (optional)")
-    rfi_until = datetime_field("Until (optional)")
-    target = forms.ChoiceField(label="Who should receive it?", choices=Target.CHOICES,
+                               help_text=_("For example: Alder Lane, 100 block."))
+    rfi_from = datetime_field(_("From (optional)"))
+    rfi_until = datetime_field(_("Until (optional)"))
+    target = forms.ChoiceField(label=_("Who should receive it?"), choices=Target.CHOICES,
                                required=False, initial=Target.ALL)
-    neighborhoods = forms.MultipleChoiceField(label="Neighborhoods", required=False,
+    neighborhoods = forms.MultipleChoiceField(label=_("Neighborhoods"), required=False,
                                               widget=forms.CheckboxSelectMultiple)
     area = forms.CharField(required=False, widget=forms.HiddenInput(attrs={"data-area": ""}))
-    publish_at = datetime_field("Publish at (optional)",
-                                "Leave empty to publish now. The time is the city's local "
-                                "time.")
-    expires_at = datetime_field("Expires at (optional)",
-                                "After this time it leaves residents' feeds and inboxes.")
+    publish_at = datetime_field(_("Publish at (optional)"),
+                                _("Leave empty to publish now. The time is the city's local "
+                                  "time."))
+    expires_at = datetime_field(_("Expires at (optional)"),
+                                _("After this time it leaves residents' feeds and inboxes."))
     practice = forms.BooleanField(
-        label="Practice mode: show it only to our staff", required=False,
-        help_text="The post looks exactly as residents would see it, but only your agency's "
-                  "staff receive it.")
-    image = forms.FileField(label="Image (optional)", required=False,
-                            help_text="JPEG, PNG or WebP, at most 5 MB. Location data and "
-                                      "other metadata are removed.",
+        label=_("Practice mode: show it only to our staff"), required=False,
+        help_text=_("The post looks exactly as residents would see it, but only your agency's "
+                  "staff receive it."))
+    image = forms.FileField(label=_("Image (optional)"), required=False,
+                            help_text=_("JPEG, PNG or WebP, at most 5 MB. Location data and "
+                                      "other metadata are removed."),
                             widget=forms.ClearableFileInput(
                                 attrs={"accept": "image/jpeg,image/png,image/webp"}))
     idempotency_key = forms.CharField(required=False, widget=forms.HiddenInput)
@@ -203,15 +205,15 @@ class AgencyPostForm(PageForm):
 
 
 class WithdrawForm(PageForm):
-    note = forms.CharField(label="Why is it withdrawn? (optional, for the audit log)",
+    note = forms.CharField(label=_("Why is it withdrawn? (optional, for the audit log)"),
                            max_length=500, required=False)
 
 
 class StaffInviteForm(PageForm):
-    email = forms.CharField(label="Work email", max_length=254, required=False,
+    email = forms.CharField(label=_("Work email"), max_length=254, required=False,
                             widget=forms.EmailInput(attrs={"autocomplete": "off"}))
-    display_name = forms.CharField(label="Name shown to your colleagues (optional)",
+    display_name = forms.CharField(label=_("Name shown to your colleagues (optional)"),
                                    max_length=80, required=False)
-    role = forms.ChoiceField(label="Role", choices=AgencyStaff.Role.choices,
+    role = forms.ChoiceField(label=_("Role"), choices=AgencyStaff.Role.choices,
                              initial=AgencyStaff.Role.PUBLISHER, widget=forms.RadioSelect,
                              required=False)

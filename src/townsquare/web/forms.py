@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 from townsquare.accounts.actions import authentication
 from townsquare.core.clientaddr import client_address
@@ -30,22 +31,22 @@ class SignupForm(PageForm):
     # The sign-up action checks every field, the home included, and reports all errors at
     # once; the form only carries the values (and marks them required for the browser).
     email = forms.CharField(
-        label="Email", max_length=254, required=False,
+        label=_("Email"), max_length=254, required=False,
         widget=forms.EmailInput(attrs={"autocomplete": "email", "required": True}),
     )
     password = forms.CharField(
-        label="Password", strip=False, required=False,
-        help_text="At least 10 characters. Avoid common passwords.",
+        label=_("Password"), strip=False, required=False,
+        help_text=_("At least 10 characters. Avoid common passwords."),
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password", "required": True}),
     )
     display_name = forms.CharField(
-        label="Your name as neighbors will see it", max_length=80, required=False,
+        label=_("Your name as neighbors will see it"), max_length=80, required=False,
         widget=forms.TextInput(attrs={"autocomplete": "name", "required": True}),
     )
     address = forms.CharField(
-        label="Home address", max_length=200, required=False,
-        help_text="Street number and name, for example 3108 Occidental Dr. "
-                  "Only you will ever see it; neighbors see your street.",
+        label=_("Home address"), max_length=200, required=False,
+        help_text=_("Street number and name, for example 3108 Occidental Dr. "
+                  "Only you will ever see it; neighbors see your street."),
         widget=forms.TextInput(attrs={
             "autocomplete": "street-address", "list": "address-suggestions",
             "data-suggest": "address",
@@ -65,7 +66,7 @@ class LoginForm(AuthenticationForm):
     def __init__(self, request: Any = None, *args: Any, **kwargs: Any) -> None:
         super().__init__(request, *args, **kwargs)
         self.label_suffix = ""
-        self.fields["username"].label = "Email"
+        self.fields["username"].label = _("Email")
         self.fields["username"].widget = forms.EmailInput(
             attrs={"autocomplete": "email", "autofocus": True}
         )
@@ -87,8 +88,8 @@ class LoginForm(AuthenticationForm):
 
 class VerifyForm(PageForm):
     code = forms.CharField(
-        label="Code from your postcard", max_length=40,
-        help_text="8 letters and digits, like 7KQ2-M9XD. Dashes and spaces do not matter.",
+        label=_("Code from your postcard"), max_length=40,
+        help_text=_("8 letters and digits, like 7KQ2-M9XD. Dashes and spaces do not matter."),
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code",
                                       "autocapitalize": "characters", "spellcheck": "false"}),
     )
@@ -96,7 +97,7 @@ class VerifyForm(PageForm):
 
 class InviteForm(PageForm):
     email = forms.CharField(
-        label="Your neighbor's email", max_length=254,
+        label=_("Your neighbor's email"), max_length=254,
         widget=forms.EmailInput(attrs={"autocomplete": "off"}),
     )
 
@@ -105,15 +106,15 @@ PERSON_PREFIX = "person_"
 
 
 class PostForm(PageForm):
-    title = forms.CharField(label="Title (optional)", max_length=200, required=False)
-    body = forms.CharField(label="What would you like to tell your neighbors?", max_length=5000,
+    title = forms.CharField(label=_("Title (optional)"), max_length=200, required=False)
+    body = forms.CharField(label=_("What would you like to tell your neighbors?"), max_length=5000,
                            widget=forms.Textarea(attrs={"rows": 6}))
-    category = forms.ChoiceField(label="Category", choices=Category.choices,
+    category = forms.ChoiceField(label=_("Category"), choices=Category.choices,
                                  initial=Category.GENERAL,
                                  widget=forms.Select(attrs={"data-category": "select"}))
     share_nearby = forms.BooleanField(
-        label="Also share with nearby neighborhoods", required=False,
-        help_text="Residents of the neighborhoods next to yours will see it too.",
+        label=_("Also share with nearby neighborhoods"), required=False,
+        help_text=_("Residents of the neighborhoods next to yours will see it too."),
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -150,14 +151,14 @@ class PostForm(PageForm):
 
 
 class ReplyForm(PageForm):
-    body = forms.CharField(label="Your reply", max_length=3000,
+    body = forms.CharField(label=_("Your reply"), max_length=3000,
                            widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class ReportForm(PageForm):
-    reason = forms.ChoiceField(label="Why are you reporting this?", choices=Report.Reason.choices,
-                               widget=forms.RadioSelect)
-    note = forms.CharField(label="Anything the moderators should know? (optional)",
+    reason = forms.ChoiceField(label=_("Why are you reporting this?"),
+                               choices=Report.Reason.choices, widget=forms.RadioSelect)
+    note = forms.CharField(label=_("Anything the moderators should know? (optional)"),
                            max_length=1000, required=False,
                            widget=forms.Textarea(attrs={"rows": 2}))
     reply = forms.IntegerField(required=False, widget=forms.HiddenInput)
@@ -165,7 +166,7 @@ class ReportForm(PageForm):
 
 class FollowNearbyForm(PageForm):
     follow = forms.MultipleChoiceField(
-        label="Show shared posts from", required=False, widget=forms.CheckboxSelectMultiple,
+        label=_("Show shared posts from"), required=False, widget=forms.CheckboxSelectMultiple,
     )
 
     def __init__(self, *args: Any, nearby: list[Any], **kwargs: Any) -> None:
@@ -174,5 +175,5 @@ class FollowNearbyForm(PageForm):
 
 
 class SearchForm(PageForm):
-    q = forms.CharField(label="Search posts", max_length=200, required=False,
+    q = forms.CharField(label=_("Search posts"), max_length=200, required=False,
                         widget=forms.SearchInput())

@@ -5,9 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from townsquare.notifications import kinds
 from townsquare.web.forms import PageForm
+
+# The channels as the page names them, inside sentences ("Replies to my posts: email").
+CHANNEL_NAMES = {kinds.INBOX: _("inbox"), kinds.EMAIL: _("email"), kinds.PUSH: _("push")}
 
 # (field, channel, kind) of every switch a resident may flip (urgent alerts have none).
 SWITCHES = [(kinds.field_for(c, k), c, k) for k in kinds.KINDS for c in kinds.CHANNELS
@@ -17,22 +22,22 @@ SWITCHES = [(kinds.field_for(c, k), c, k) for k in kinds.KINDS for c in kinds.CH
 class NotificationSettingsForm(PageForm):
     ALIASES = {"quiet_hours": "quiet_start"}
 
-    email_enabled = forms.BooleanField(label="Email", required=False)
-    push_enabled = forms.BooleanField(label="Push notifications in subscribed browsers",
+    email_enabled = forms.BooleanField(label=_("Email"), required=False)
+    push_enabled = forms.BooleanField(label=_("Push notifications in subscribed browsers"),
                                       required=False)
     neighborhood_digest = forms.BooleanField(
-        label="Send neighborhood posts by email as one daily digest", required=False,
-        help_text="Needs “New posts in my neighborhood” by email. One email a morning "
-                  "with the day's posts, instead of one email per post.")
-    quiet_start = forms.TimeField(label="Quiet hours start", required=False,
+        label=_("Send neighborhood posts by email as one daily digest"), required=False,
+        help_text=_("Needs “New posts in my neighborhood” by email. One email a morning "
+                  "with the day's posts, instead of one email per post."))
+    quiet_start = forms.TimeField(label=_("Quiet hours start"), required=False,
                                   widget=forms.TimeInput(attrs={"type": "time"},
                                                          format="%H:%M"))
-    quiet_end = forms.TimeField(label="Quiet hours end", required=False,
+    quiet_end = forms.TimeField(label=_("Quiet hours end"), required=False,
                                 widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
-    time_zone = forms.CharField(label="Time zone of the quiet hours", required=False,
+    time_zone = forms.CharField(label=_("Time zone of the quiet hours"), required=False,
                                 max_length=64,
-                                help_text="For example America/Los_Angeles. Empty: your "
-                                          "city's time zone.")
+                                help_text=_("For example America/Los_Angeles. Empty: your "
+                                          "city's time zone."))
 
     def __init__(self, *args: Any, preference: Any, **kwargs: Any) -> None:
         initial = {name: getattr(preference, name) for name in (
@@ -43,7 +48,8 @@ class NotificationSettingsForm(PageForm):
         kwargs.setdefault("initial", initial)
         super().__init__(*args, **kwargs)
         for field, channel, kind in SWITCHES:
-            label = f"{kinds.KIND_LABELS[kind]}: {channel}"
+            label = format_lazy(_("{kind}: {channel}"), kind=kinds.KIND_LABELS[kind],
+                                channel=CHANNEL_NAMES[channel])
             # In a table cell: the checkbox is named by its row and column.
             self.fields[field] = forms.BooleanField(
                 label=label, required=False,
@@ -57,7 +63,7 @@ class NotificationSettingsForm(PageForm):
             for channel in kinds.CHANNELS:
                 field = kinds.field_for(channel, kind)
                 carried = kind in kinds.CHANNEL_KINDS[channel]
-                cells.append({"channel": channel, "carried": carried,
+                cells.append({"channel": CHANNEL_NAMES[channel], "carried": carried,
                               "field": self[field] if field else None})
             table.append({"kind": kind, "label": kinds.KIND_LABELS[kind], "cells": cells,
                           "urgent": kind == kinds.URGENT_ALERT})

@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from townsquare import policy
@@ -74,8 +75,8 @@ def _edit_post(request: HttpRequest, post: Post | None) -> HttpResponse:
         if form.is_valid():
             with form_errors(form, show=lambda exc: _post_error(form, exc)) as failed:
                 saved = _save_post(request, form, post)
-                messages.success(request, "Your post is published." if post is None
-                                 else "Your post is updated.")
+                messages.success(request, _("Your post is published.") if post is None
+                                 else _("Your post is updated."))
                 return redirect("web:post", post_id=saved.pk)
             status = failed.status
     context = _post_form_context(form)
@@ -88,7 +89,7 @@ def _edit_post(request: HttpRequest, post: Post | None) -> HttpResponse:
 @domain_errors
 def new_post(request: HttpRequest) -> HttpResponse:
     if not policy.can_post(request.user):
-        raise PermissionDenied("Only verified residents can post. Verify your address first.")
+        raise PermissionDenied(_("Only verified residents can post. Verify your address first."))
     return _edit_post(request, None)
 
 
@@ -111,7 +112,7 @@ def delete_post(request: HttpRequest, post_id: int) -> HttpResponse:
         raise Http404("No such post.")
     if request.method == "POST":
         actions.delete_post(request.user, post)
-        messages.success(request, "Your post is deleted.")
+        messages.success(request, _("Your post is deleted."))
         return redirect("web:feed")
     return render(request, "web/posts/confirm_delete.html", {"post": post})
 
@@ -176,7 +177,7 @@ def delete_reply(request: HttpRequest, post_id: int, reply_id: int) -> HttpRespo
         raise Http404("No such reply.")
     if request.method == "POST":
         actions.delete_reply(request.user, target)
-        messages.success(request, "Your reply is deleted.")
+        messages.success(request, _("Your reply is deleted."))
         return redirect("web:post", post_id=post.pk)
     return render(request, "web/posts/confirm_delete_reply.html",
                   {"post": post, "reply": target})
@@ -209,7 +210,7 @@ def report(request: HttpRequest, post_id: int) -> HttpResponse:
                                note=form.cleaned_data["note"], reply=target)
     if failed:
         return render_post(request, post, report_form=form, status=failed.status)
-    messages.success(request, "Thank you. The neighborhood's moderators will look at it.")
+    messages.success(request, _("Thank you. The neighborhood's moderators will look at it."))
     return redirect("web:post", post_id=post.pk)
 
 
