@@ -27,6 +27,7 @@ from django.contrib import messages as flash
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 from townsquare.core.errors import DomainError, NotAuthenticated, NotFound
 
@@ -54,9 +55,9 @@ def add_domain_error(form: forms.Form, exc: DomainError,
 
 def error_page(request: HttpRequest, exc: DomainError) -> HttpResponse:
     """A page for a domain error that no form can show (a button whose action failed)."""
-    titles = {429: "Too many attempts", 409: "Already done", 400: "That did not work"}
+    titles = {429: _("Too many attempts"), 409: _("Already done"), 400: _("That did not work")}
     return render(request, "web/error.html",
-                  {"title": titles.get(exc.status, "That did not work"), "detail": exc.detail},
+                  {"title": titles.get(exc.status, _("That did not work")), "detail": exc.detail},
                   status=exc.status)
 
 
