@@ -11,10 +11,10 @@ in time order, as a live site produces them). Then, for a verified resident of t
 neighborhood with the most nearby neighborhoods, it times the first and the tenth page
 of 25:
 
-  query     posts.selectors.feed(): the resident, the neighborhoods they follow, and the
+  query     feeds.selectors.feed(): the resident, the neighborhoods they follow, and the
             page (the keyset merge and the posts, one statement)
   request   GET /api/v1/feed through Django's test Client with a bearer token
-  baseline  posts.selectors.feed_offset_baseline(): one IN (...) + ORDER BY + OFFSET query
+  baseline  feeds.selectors.feed_offset_baseline(): one IN (...) + ORDER BY + OFFSET query
 
 and checks that every way of reading page 10 returns the same posts. See
 docs/performance.md for the figures and what they mean.
@@ -277,7 +277,8 @@ def finish_load() -> None:
     from django.core.management.color import no_style
     from django.db import connection
 
-    from townsquare.posts.models import FeedItem, Post
+    from townsquare.feeds.models import FeedItem
+    from townsquare.posts.models import Post
 
     with connection.cursor() as cursor:
         for sql in connection.ops.sequence_reset_sql(no_style(), [Post, FeedItem]):
@@ -316,7 +317,7 @@ class Reader:
         return self.user
 
     def walk_to(self, page: int) -> None:
-        from townsquare.posts import selectors
+        from townsquare.feeds import selectors
 
         cursor = api_cursor = None
         for _ in range(page - 1):
@@ -330,12 +331,12 @@ class Reader:
         self.cursors[page], self.api_cursors[page] = cursor, api_cursor
 
     def query(self, page: int) -> Any:
-        from townsquare.posts import selectors
+        from townsquare.feeds import selectors
 
         return selectors.feed(self.user, cursor=self.cursors[page], limit=PAGE)
 
     def baseline(self, page: int) -> list[int | None]:
-        from townsquare.posts import selectors
+        from townsquare.feeds import selectors
 
         return selectors.feed_offset_baseline(self.user, page=page - 1, limit=PAGE)
 
@@ -384,7 +385,7 @@ def measure(world: World, *, samples: int, explain: bool) -> dict[str, Any]:
 
 
 def _visible_count(own: int, nearby: list[int]) -> int:
-    from townsquare.posts.models import FeedItem
+    from townsquare.feeds.models import FeedItem
 
     return (FeedItem.objects.filter(neighborhood_id=own).count()
             + FeedItem.objects.filter(neighborhood_id__in=nearby, share_nearby=True).count())
@@ -566,7 +567,7 @@ def print_report(report: dict[str, Any]) -> None:
           r["baseline_p50"], r["baseline_p95"],
           f"{r['speedup']:.1f}x" if r["speedup"] else None] for r in cases(report)],
     )
-    print("query    = posts.selectors.feed() (resident, neighborhoods, the page); request = GET "
+    print("query    = feeds.selectors.feed() (resident, neighborhoods, the page); request = GET "
           "/api/v1/feed with a bearer token; baseline = feed_offset_baseline() (OFFSET)")
     q = report["queries"]
     for kind in ("query", "request"):

@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "townsquare.core",
     "townsquare.places",
     "townsquare.accounts",
+    "townsquare.feeds",
     "townsquare.posts",
     "townsquare.agencies",
     "townsquare.notifications",
@@ -162,7 +163,7 @@ IS_POSTGRES = DATABASES["default"]["ENGINE"].startswith("django.db.backends.post
 if IS_POSTGRES:
     # psycopg prepares a statement once it has run 5 times on a connection, so PostgreSQL
     # stops planning it on every call. Only statements bound on the server are prepared: the
-    # feed page's (posts/feed_query.py). The ORM binds on the client and is never prepared.
+    # feed page's (feeds/feed_query.py). The ORM binds on the client and is never prepared.
     # Behind a pooler in transaction mode that does not track prepared statements (PgBouncer
     # before 1.21, or max_prepared_statements = 0), turn it off (docs/operations.md).
     DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = (

@@ -14,7 +14,7 @@ from tests import factories
 from tests.agencies.factories import publish
 from tests.api.conftest import as_user
 from townsquare.agencies.models import InboxRead
-from townsquare.posts import selectors as post_selectors
+from townsquare.feeds import selectors as feeds
 
 
 @pytest.fixture
@@ -143,7 +143,7 @@ def test_feed_query_count_is_the_same_on_every_page(city, police, agency_roles, 
     for _ in range(3):
         fresh = type(reader).objects.get(pk=reader.pk)
         with CaptureQueriesContext(connection) as captured:
-            page = post_selectors.feed(fresh, cursor=cursor, limit=20)
+            page = feeds.feed(fresh, cursor=cursor, limit=20)
         counts.append(len(captured))
         kinds.append({type(item).__name__ for item in page.items})
         cursor = page.next

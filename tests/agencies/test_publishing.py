@@ -17,9 +17,9 @@ from townsquare.agencies import actions, selectors
 from townsquare.agencies.models import AgencyPost, AgencyPostTarget
 from townsquare.core.errors import Conflict, Forbidden, Invalid
 from townsquare.core.models import AuditLog
+from townsquare.feeds import selectors as feeds
+from townsquare.feeds.models import FeedItem
 from townsquare.places.models import Neighborhood
-from townsquare.posts import selectors as post_selectors
-from townsquare.posts.models import FeedItem
 
 
 def _residents(city, per_neighborhood: dict[str, int]) -> None:
@@ -83,10 +83,10 @@ def test_every_targeted_resident_has_it_the_moment_it_is_published(city, police,
 
     for user in inside:
         assert [i.post.pk for i in selectors.inbox(user).items] == [post.pk]
-        assert [p.pk for p in post_selectors.feed(user).items] == [post.pk]
+        assert [p.pk for p in feeds.feed(user).items] == [post.pk]
     for user in (birch, agency_roles["resident_out"], agency_roles["unverified"]):
         assert selectors.inbox(user).items == []
-        assert post_selectors.feed(user).items == []
+        assert feeds.feed(user).items == []
 
 
 def test_a_scheduled_post_appears_at_its_time(city, police, agency_roles, clock):
@@ -98,11 +98,11 @@ def test_a_scheduled_post_appears_at_its_time(city, police, agency_roles, clock)
     assert post.status == "scheduled"
     assert FeedItem.objects.get(agency_post=post).created_at == now + dt.timedelta(hours=2)
     assert selectors.inbox(resident).items == []
-    assert post_selectors.feed(resident).items == []
+    assert feeds.feed(resident).items == []
     assert as_user(resident).get(f"/agency-posts/{post.pk}").status_code == 404
     with clock(now + dt.timedelta(hours=2, seconds=1)):
         assert [i.post.pk for i in selectors.inbox(resident).items] == [post.pk]
-        assert [p.pk for p in post_selectors.feed(resident).items] == [post.pk]
+        assert [p.pk for p in feeds.feed(resident).items] == [post.pk]
         assert AgencyPost.objects.get(pk=post.pk).current_status() == "published"
 
 
@@ -126,7 +126,7 @@ def test_an_expired_post_leaves_feed_and_inbox(police, agency_roles, clock):
     assert [i.post.pk for i in selectors.inbox(resident).items] == [post.pk]
     with clock(now + dt.timedelta(days=1, seconds=1)):
         assert selectors.inbox(resident).items == []
-        assert post_selectors.feed(resident).items == []
+        assert feeds.feed(resident).items == []
         assert as_user(resident).get(f"/agency-posts/{post.pk}").status_code == 404
         # The agency still has it.
         assert [p.pk for p in selectors.agency_posts(agency_roles["tips"], police)] == [post.pk]
@@ -207,7 +207,7 @@ def test_practice_posts_reach_only_the_agencys_staff(city, police, agency_roles)
     assert FeedItem.objects.filter(agency_post=post).count() == 0
     resident = agency_roles["resident_in"]
     assert selectors.inbox(resident).items == []
-    assert post_selectors.feed(resident).items == []
+    assert feeds.feed(resident).items == []
     assert as_user(resident).get(f"/agency-posts/{post.pk}").status_code == 404
     for role in ("admin", "publisher", "tips"):
         items = as_user(agency_roles[role]).get("/inbox").json()["items"]

@@ -12,7 +12,7 @@ from tests.api.conftest import as_user, error_of
 from townsquare.agencies import targeting
 from townsquare.agencies.models import AgencyPost
 from townsquare.core.errors import Invalid
-from townsquare.posts.models import FeedItem
+from townsquare.feeds.models import FeedItem
 
 W, N, S = factories.WEST, factories.NORTH, factories.STEP
 

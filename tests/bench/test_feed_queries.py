@@ -1,4 +1,4 @@
-"""The feed's keyset merge (posts.selectors.feed), checked the way bench/feed.py times it.
+"""The feed's keyset merge (feeds.selectors.feed), checked the way bench/feed.py times it.
 
 A resident of Elm, the middle of the 3 x 3 grid, follows all 8 other neighborhoods, so a
 page merges 9 streams. The page-10 cost must not grow with the page number (same queries
@@ -20,8 +20,8 @@ from tests import factories
 from townsquare import policy
 from townsquare.accounts import actions as accounts
 from townsquare.accounts.models import Resident, User
+from townsquare.feeds import selectors
 from townsquare.posts import actions as posts
-from townsquare.posts import selectors
 from townsquare.posts.models import Post
 
 START = dt.datetime(2025, 3, 1, 9, 0, tzinfo=dt.UTC)

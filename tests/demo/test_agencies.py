@@ -33,9 +33,9 @@ from townsquare.agencies.models import (
 )
 from townsquare.core.models import AuditLog
 from townsquare.demo import agencies, loader
+from townsquare.feeds import selectors as feeds
+from townsquare.feeds.models import FeedItem
 from townsquare.places.models import Neighborhood
-from townsquare.posts import selectors as post_selectors
-from townsquare.posts.models import FeedItem
 
 DATA = Path(settings.BASE_DIR) / "data" / "sacramento"
 DEMO = "@demo.townsquare.invalid"
@@ -202,7 +202,7 @@ class SacramentoAgenciesTests(TestCase):
         found: list[AgencyPost] = []
         cursor = None
         for _page in range(40):  # about a month of Pocket and its neighbors, 25 a page
-            page = post_selectors.feed(resident, cursor=cursor)
+            page = feeds.feed(resident, cursor=cursor)
             found += [item for item in page.items if isinstance(item, AgencyPost)]
             cursor = page.next
             if cursor is None:

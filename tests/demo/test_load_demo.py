@@ -23,9 +23,11 @@ from townsquare.accounts import actions as accounts
 from townsquare.accounts.actions.postcards import pending_postcard_residents
 from townsquare.accounts.models import Resident, User
 from townsquare.demo import loader
+from townsquare.feeds import selectors as feeds
+from townsquare.feeds.models import FeedItem
 from townsquare.places.models import Address, City, Neighborhood
 from townsquare.posts import profiling, selectors
-from townsquare.posts.models import Category, FeedItem, Post, Reply, Report, Thank
+from townsquare.posts.models import Category, Post, Reply, Report, Thank
 
 DATA = Path(settings.BASE_DIR) / "data" / "sacramento"
 DEMO = "@demo.townsquare.invalid"
@@ -154,8 +156,8 @@ class SacramentoDemoTests(TestCase):
         assert selectors.moderation_queue(self.user("lead")) == [report]
 
     def test_a_verified_resident_sees_a_feed_and_the_newcomer_does_not(self):
-        page = selectors.feed(self.user("resident"), limit=25)
-        empty = selectors.feed(self.user("newcomer"))
+        page = feeds.feed(self.user("resident"), limit=25)
+        empty = feeds.feed(self.user("newcomer"))
 
         assert len(page.items) == 25 and page.next is not None
         # Agency posts are there too (tests/demo/test_agencies.py); residents' posts come

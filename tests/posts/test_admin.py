@@ -9,8 +9,9 @@ from django.urls import reverse
 from tests import factories
 from tests.posts.conftest import fresh
 from townsquare.core.models import AuditLog
+from townsquare.feeds.models import FeedItem
 from townsquare.posts import actions
-from townsquare.posts.models import FeedItem, Post, Report
+from townsquare.posts.models import Post, Report
 
 POSTS = reverse("admin:posts_post_changelist")
 REPORTS = reverse("admin:posts_report_changelist")

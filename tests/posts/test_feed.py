@@ -10,8 +10,10 @@ from tests import factories
 from townsquare import policy
 from townsquare.accounts import actions as accounts
 from townsquare.core.errors import Invalid, NotFound
+from townsquare.feeds import selectors as feeds
+from townsquare.feeds.models import FeedItem
 from townsquare.posts import actions, selectors
-from townsquare.posts.models import FeedItem, Post
+from townsquare.posts.models import Post
 
 T0 = dt.datetime(2025, 5, 1, 12, 0, tzinfo=dt.UTC)
 
@@ -24,7 +26,7 @@ def all_pages(user, limit: int) -> tuple[list[int], list[int]]:
     """Every post id of the feed, page by page, and the size of each page."""
     ids, sizes, cursor = [], [], None
     while True:
-        page = selectors.feed(user, cursor=cursor, limit=limit)
+        page = feeds.feed(user, cursor=cursor, limit=limit)
         ids += [p.pk for p in page.items]
         sizes.append(len(page.items))
         if page.next is None:
@@ -62,7 +64,7 @@ def test_feed_items_are_the_stored_posts_with_their_authors_public_labels(roles)
     local = factories.make_post(roles["lead"], body="Block party on Saturday")
     actions.thank_post(roles["neighbor"], local)
 
-    items = selectors.feed(roles["neighbor"]).items
+    items = feeds.feed(roles["neighbor"]).items
 
     assert [p.pk for p in items] == [local.pk, shared.pk]
     for item in items:
@@ -82,26 +84,26 @@ def test_feed_items_are_the_stored_posts_with_their_authors_public_labels(roles)
 def test_a_page_size_larger_than_the_feed_has_no_next(roles):
     post = factories.make_post(roles["neighbor"], body="Only one")
 
-    page = selectors.feed(roles["neighbor"], limit=25)
+    page = feeds.feed(roles["neighbor"], limit=25)
 
     assert (page.items, page.next) == ([post], None)
 
 
 def test_a_garbled_cursor_is_invalid(roles):
     with pytest.raises(Invalid):
-        selectors.feed(roles["neighbor"], cursor="not-a-cursor")
+        feeds.feed(roles["neighbor"], cursor="not-a-cursor")
 
 
 def test_shared_posts_reach_nearby_neighborhoods_only(roles):
     shared = factories.make_post(roles["neighbor"], body="Shared", share_nearby=True)
     local = factories.make_post(roles["neighbor"], body="Local")
 
-    assert [p.pk for p in selectors.feed(roles["nearby"]).items] == [shared.pk]
+    assert [p.pk for p in feeds.feed(roles["nearby"]).items] == [shared.pk]
     assert selectors.get_post(roles["nearby"], shared.pk) == shared
     with pytest.raises(NotFound):
         selectors.get_post(roles["nearby"], local.pk)
-    assert selectors.feed(roles["stranger"]).items == []  # Ironwood does not touch Alder
-    assert [p.pk for p in selectors.feed(roles["lead"]).items] == [local.pk, shared.pk]
+    assert feeds.feed(roles["stranger"]).items == []  # Ironwood does not touch Alder
+    assert [p.pk for p in feeds.feed(roles["lead"]).items] == [local.pk, shared.pk]
 
 
 def test_muting_a_nearby_neighborhood_keeps_its_posts_out_of_the_feed(roles, city):
@@ -111,7 +113,7 @@ def test_muting_a_nearby_neighborhood_keeps_its_posts_out_of_the_feed(roles, cit
 
     accounts.set_muted_nearby(roles["nearby"], [alder.pk])
 
-    assert [p.pk for p in selectors.feed(roles["nearby"]).items] == [own.pk]
+    assert [p.pk for p in feeds.feed(roles["nearby"]).items] == [own.pk]
     # Muting tidies the feed; it is not a block: the post is still reachable by its link.
     assert selectors.get_post(roles["nearby"], shared.pk) == shared
 
@@ -125,7 +127,7 @@ def test_only_nearby_neighborhoods_can_be_muted(roles, city):
 def test_no_resident_feed_without_a_verified_home(roles, role):
     factories.make_post(roles["neighbor"], body="Hello")
 
-    page = selectors.feed(roles[role])
+    page = feeds.feed(roles[role])
 
     assert (page.items, page.next) == ([], None)
 

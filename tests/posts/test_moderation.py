@@ -8,8 +8,9 @@ from tests import factories
 from tests.posts.conftest import fresh
 from townsquare.core.errors import Conflict, Invalid, NotFound
 from townsquare.core.models import AuditLog
+from townsquare.feeds.models import FeedItem
 from townsquare.posts import actions, selectors
-from townsquare.posts.models import FeedItem, Report
+from townsquare.posts.models import Report
 
 
 @pytest.fixture

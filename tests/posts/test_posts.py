@@ -8,8 +8,9 @@ from tests import factories
 from tests.posts.conftest import fresh
 from townsquare.core.errors import Forbidden, Invalid, NotFound
 from townsquare.core.models import AuditLog
+from townsquare.feeds.models import FeedItem
 from townsquare.posts import actions, selectors
-from townsquare.posts.models import FeedItem, Post
+from townsquare.posts.models import Post
 
 
 def test_a_verified_resident_posts_to_their_neighborhood(roles):

@@ -23,7 +23,7 @@ from townsquare.agencies.models import (
     InboxRead,
 )
 from townsquare.demo.agency_posts import KEYS, Plan
-from townsquare.posts.models import FeedItem
+from townsquare.feeds.models import FeedItem
 
 
 @dataclass(frozen=True)

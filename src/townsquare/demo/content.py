@@ -15,8 +15,9 @@ from dataclasses import dataclass, field
 from townsquare.demo import texts
 from townsquare.demo.incidents import Incident, recent, street_case
 from townsquare.demo.people import HOME_SLUG, LEAD, NEIGHBOR, RESIDENT, Person, Population
+from townsquare.feeds.models import FeedItem
 from townsquare.places.selectors import normalise_address
-from townsquare.posts.models import Category, FeedItem, Post, Reply, Report, Thank
+from townsquare.posts.models import Category, Post, Reply, Report, Thank
 
 MINUTE = dt.timedelta(minutes=1)
 DAY = dt.timedelta(days=1)

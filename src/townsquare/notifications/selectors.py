@@ -129,7 +129,7 @@ def _errors(post: AgencyPost, channel: str, limit: int = 5) -> list[tuple[str, i
 
 # --- the inbox badge --------------------------------------------------------------------------
 def unread_count(user: Any, *, cap: int = 99) -> int:
-    """Unread posts in the caller's inbox, as the header shows them (agencies/selectors.py:
+    """Unread posts in the caller's inbox, as the header shows them (agencies/selectors/inbox.py:
     one query, counted up to cap + 1). The event stream polls this."""
     return agencies.unread_count(user, cap=cap)
 

@@ -9,7 +9,7 @@ from django.http import HttpRequest
 
 from townsquare.core.admin import OperatorAdmin
 from townsquare.posts import actions
-from townsquare.posts.models import FeedItem, Post, Reply, Report, Thank
+from townsquare.posts.models import Post, Reply, Report, Thank
 
 
 class StateFilter(admin.SimpleListFilter):
@@ -116,13 +116,3 @@ class ThankAdmin(OperatorAdmin):
     list_display = ["post", "resident", "created_at"]
     list_select_related = ["post", "resident__user"]
     readonly_fields = ["post", "resident", "created_at"]
-
-
-@admin.register(FeedItem)
-class FeedItemAdmin(OperatorAdmin):
-    """The feed index, derived from posts; shown to check it, never edited."""
-
-    list_display = ["post", "neighborhood", "created_at", "share_nearby"]
-    list_filter = ["share_nearby"]
-    list_select_related = ["post", "neighborhood"]
-    readonly_fields = ["post", "neighborhood", "created_at", "share_nearby"]

@@ -1,94 +1,19 @@
-"""Reads about posts, always through the policy module: feeds, single posts, replies, search.
-
-The feed is keyset-paginated. A resident's feed is the merge of one keyset stream per
-neighborhood (their own, plus each nearby neighborhood they follow, restricted to posts
-shared with nearby neighborhoods). A single `neighborhood IN (...) ORDER BY created_at`
-query would sort every matching row; one index range scan per neighborhood reads at most
-`limit + 1` rows each, whatever the page number. The streams travel in ONE statement
-(`UNION ALL`), so a page costs one round trip, not one per neighborhood. See
-docs/feeds.md and docs/performance.md.
+"""Reads about posts, always through the policy module: single posts, replies, search, the
+moderation queue. The feed, which shows resident posts and agency posts together, is read in
+feeds/selectors.py (docs/feeds.md).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q, QuerySet, prefetch_related_objects
-from django.utils import timezone
+from django.db.models import Q, QuerySet
 
 from townsquare import policy
-from townsquare.agencies import selectors as agency_selectors
 from townsquare.core import cursors
 from townsquare.core.errors import NotFound
 from townsquare.core.text import clean_text
-from townsquare.posts import feed_query
-from townsquare.posts.models import FeedItem, Post, Reply, Report, Thank
-
-
-@dataclass
-class Page:
-    items: list[Any]
-    next: str | None
-
-
-def feed(user: Any, *, cursor: str | None = None, limit: int = 25) -> Page:
-    """A feed page: `Post`s (with their authors and neighborhoods) and the `AgencyPost`s
-    targeted at the resident's neighborhood. The page's keys and its resident posts come in
-    one statement (posts/feed_query.py), its agency posts in one more query when it has
-    some. Agency staff get their own agency's posts instead (agencies.selectors.staff_feed).
-    """
-    resident = policy.verified_resident_of(user)
-    if resident is None and policy.agency_staff_of(user) is not None:
-        staff_page = agency_selectors.staff_feed(user, cursor=cursor, limit=limit)
-        return Page(staff_page.items, staff_page.next)
-    if resident is None:
-        return Page([], None)
-    after = cursors.decode(cursor) if cursor else None
-    own, nearby = policy.feed_neighborhoods(resident)
-    rows, more = feed_query.read_page([own, *nearby], after, limit)
-    next_cursor = cursors.encode(rows[-1].created_at, rows[-1].id) if more and rows else None
-    agency_posts = agency_selectors.posts_by_ids(
-        [row.agency_post_id for row in rows if row.agency_post_id is not None])
-    _share_neighborhoods([row.post for row in rows if row.post is not None])
-    items = [row.post if row.post is not None else agency_posts.get(row.agency_post_id)
-             for row in rows]
-    return Page([item for item in items if item is not None], next_cursor)
-
-
-def _share_neighborhoods(posts: list[Post]) -> None:
-    """Give each author a loaded neighborhood (their label shows its name).
-
-    An author nearly always lives where they posted, so they get the post's neighborhood
-    object: a second join of the neighborhoods table cost about a fifth of the post fetch
-    (bench/feed.py). The few who have moved since get theirs in one more query, so a page
-    stays at a fixed, small number of queries whatever its number.
-    """
-    moved = []
-    for post in posts:
-        if post.author.neighborhood_id == post.neighborhood_id:
-            post.author.neighborhood = post.neighborhood
-        else:
-            moved.append(post.author)
-    if moved:
-        prefetch_related_objects(moved, "neighborhood")
-
-
-def feed_offset_baseline(user: Any, *, page: int, limit: int = 25) -> list[int | None]:
-    """The naive form of the feed's keyset read (one IN query, ORDER BY, OFFSET), kept for the
-    benchmark and the tests only: the same rows (published, not expired), as post ids
-    (None for an agency post)."""
-    resident = policy.verified_resident_of(user)
-    if resident is None:
-        return []
-    own, nearby = policy.feed_neighborhoods(resident)
-    now = timezone.now()
-    qs = FeedItem.objects.filter(
-        Q(neighborhood_id=own) | Q(neighborhood_id__in=nearby, share_nearby=True),
-        Q(expires_at__isnull=True) | Q(expires_at__gt=now),
-        created_at__lte=now,
-    ).order_by("-created_at", "-id")
-    return list(qs.values_list("post_id", flat=True)[page * limit:(page + 1) * limit])
+from townsquare.posts.models import Post, Reply, Report, Thank
 
 
 def get_post(user: Any, post_id: int) -> Post:

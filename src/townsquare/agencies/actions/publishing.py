@@ -1,6 +1,6 @@
 """Publishing agency posts: constant-time in the number of residents reached.
 
-A post reaches its residents through one `posts.FeedItem` row per targeted neighborhood,
+A post reaches its residents through one `feeds.FeedItem` row per targeted neighborhood,
 written in the publishing transaction; the audience size is the sum of the targets'
 denormalised member counts. So publishing to 10 or to 1,000,000 residents writes the same
 rows (tests/agencies/test_publishing.py counts the queries), and every targeted resident's
@@ -28,8 +28,8 @@ from townsquare.agencies.actions.content import (
 from townsquare.agencies.models import Agency, AgencyPost, AgencyPostTarget
 from townsquare.core import audit
 from townsquare.core.errors import Conflict, Forbidden, Invalid, NotFound
+from townsquare.feeds import writes as feed_rows
 from townsquare.notifications import actions as notifications
-from townsquare.posts.models import FeedItem
 
 IDEMPOTENCY_WINDOW = dt.timedelta(hours=24)
 _KEY_CHARS = frozenset(string.ascii_letters + string.digits + "-_.:")
@@ -98,11 +98,9 @@ def _write(user: Any, agency: Agency, content: dict[str, Any], targets: targetin
         for nbhd in targets.neighborhood_ids
     ])
     if not practice:
-        FeedItem.objects.bulk_create([
-            FeedItem(neighborhood_id=nbhd, created_at=start, expires_at=until,
-                     share_nearby=False, agency_post=post)
-            for nbhd in targets.neighborhood_ids
-        ])
+        feed_rows.add_agency_post(agency_post_id=post.pk,
+                                  neighborhood_ids=targets.neighborhood_ids,
+                                  publish_at=start, expires_at=until)
     audit.record(user, "agencies.post_scheduled" if scheduled else "agencies.post_published",
                  post, agency=agency, kind=post.kind, practice=practice,
                  neighborhoods=len(targets.neighborhood_ids), audience=post.audience_size,
@@ -158,8 +156,7 @@ def update_agency_post(user: Any, post: AgencyPost, **changes: Any) -> AgencyPos
             fields.append("edited_at")
         post.save(update_fields=fields)
         if {"publish_at", "expires_at"} & set(changed):
-            FeedItem.objects.filter(agency_post=post).update(created_at=start,
-                                                             expires_at=until)
+            feed_rows.reschedule_agency_post(post.pk, publish_at=start, expires_at=until)
         audit.record(user, "agencies.post_edited", post, agency=post.agency, fields=changed)
         if "publish_at" in changed:
             _enqueue_publication(post)
@@ -180,7 +177,7 @@ def withdraw_agency_post(user: Any, post: AgencyPost, *, note: str = "") -> Agen
         ).update(status=AgencyPost.Status.WITHDRAWN, withdrawn_at=now)
         if not updated:
             raise Conflict("The post has already been withdrawn.")
-        FeedItem.objects.filter(agency_post=post).delete()
+        feed_rows.remove_agency_post(post.pk)
         audit.record(user, "agencies.post_withdrawn", post, agency=post.agency,
                      note=note[:500])
     post.status, post.withdrawn_at = AgencyPost.Status.WITHDRAWN, now

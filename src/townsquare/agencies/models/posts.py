@@ -13,7 +13,7 @@ from townsquare.places.models import Neighborhood
 class AgencyPost(models.Model):
     """A post by an agency to the residents of chosen neighborhoods.
 
-    Delivery is one `posts.FeedItem` row per targeted neighborhood (never one row per
+    Delivery is one `feeds.FeedItem` row per targeted neighborhood (never one row per
     resident), written in the publishing transaction with `created_at = publish_at`: the
     feeds and inboxes show it from that moment on. Practice posts get no feed rows.
     Title and body are plain text, stored as typed and escaped on output.

@@ -12,6 +12,7 @@ from townsquare.api.auth import caller
 from townsquare.api.params import SearchText
 from townsquare.api.responses import AUTHED, errors
 from townsquare.api.schemas import PostPage
+from townsquare.feeds import selectors as feeds
 from townsquare.posts import selectors
 
 router = Router(tags=["feed"], auth=caller)
@@ -24,7 +25,7 @@ def feed(request: HttpRequest, cursor: pagination.Cursor = None,
     neighborhoods shared with nearby ones, and the agency posts sent to your neighborhood
     (`"type": "agency"`, with the agency's verified badge). For agency staff: their own
     agency's published posts. Empty for other accounts."""
-    result = selectors.feed(request.auth, cursor=cursor, limit=limit)
+    result = feeds.feed(request.auth, cursor=cursor, limit=limit)
     return pagination.page([agency_serializers.feed_item(p) if isinstance(p, AgencyPost)
                             else serializers.post(p) for p in result.items], result.next)
 

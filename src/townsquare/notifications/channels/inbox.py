@@ -1,6 +1,6 @@
 """The inbox channel: nothing to send.
 
-The inbox is computed from the agency post's feed rows (agencies/selectors.py), so a post
+The inbox is computed from the agency post's feed rows (agencies/selectors/inbox.py), so a post
 is in every targeted inbox the moment it is published, with no row per resident and no
 work for a worker. What this channel adds is the live unread badge: `unread_count` for a
 page, and `changes` for the server-sent events stream (web/views/notifications.py).

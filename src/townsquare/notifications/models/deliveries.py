@@ -19,7 +19,7 @@ class Delivery(models.Model):
 
     Unique per (source, recipient, channel): for email the recipient, for push the browser
     subscription (a resident with two browsers gets one message in each). The inbox has no
-    rows: it is computed from the agency post's feed rows (agencies/selectors.py).
+    rows: it is computed from the agency post's feed rows (agencies/selectors/inbox.py).
     """
 
     class Channel(models.TextChoices):

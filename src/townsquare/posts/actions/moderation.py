@@ -9,7 +9,8 @@ from townsquare import policy
 from townsquare.accounts.validation import clean_text
 from townsquare.core import audit, ratelimit
 from townsquare.core.errors import Conflict, Forbidden, Invalid, NotFound
-from townsquare.posts.models import FeedItem, Post, Reply, Report
+from townsquare.feeds import writes as feed_rows
+from townsquare.posts.models import Post, Reply, Report
 
 
 def report_content(
@@ -56,7 +57,7 @@ def hide_post(user: Any, post: Post, *, note: str = "") -> Post:
     now = timezone.now()
     with transaction.atomic(durable=True):
         Post.objects.filter(pk=post.pk).update(hidden_at=now, hidden_by=user)
-        FeedItem.objects.filter(post=post).delete()
+        feed_rows.remove_post(post.pk)
         closed = _close_reports(Report.objects.filter(post=post, reply__isnull=True), user,
                                 "hidden")
         audit.record(user, "posts.hide_post", post, note=moderation_note(note),
@@ -70,10 +71,8 @@ def unhide_post(user: Any, post: Post, *, note: str = "") -> Post:
         raise NotFound("No such post.")
     with transaction.atomic(durable=True):
         Post.objects.filter(pk=post.pk).update(hidden_at=None, hidden_by=None)
-        FeedItem.objects.get_or_create(
-            post=post, neighborhood_id=post.neighborhood_id,
-            defaults={"created_at": post.created_at, "share_nearby": post.share_nearby},
-        )
+        feed_rows.restore_post(post_id=post.pk, neighborhood_id=post.neighborhood_id,
+                               created_at=post.created_at, share_nearby=post.share_nearby)
         audit.record(user, "posts.unhide_post", post, note=moderation_note(note))
     post.refresh_from_db(fields=["hidden_at", "hidden_by"])
     return post

@@ -9,9 +9,10 @@ from townsquare import policy
 from townsquare.accounts.validation import clean_text
 from townsquare.core import audit, ratelimit
 from townsquare.core.errors import Forbidden, Invalid, NotFound
+from townsquare.feeds import writes as feed_rows
 from townsquare.notifications import actions as notifications
 from townsquare.posts import profiling
-from townsquare.posts.models import Category, FeedItem, Post
+from townsquare.posts.models import Category, Post
 
 
 def _clean(title: object, body: object, category: object, person: object) -> dict[str, Any]:
@@ -60,10 +61,8 @@ def create_post(
             author=resident, neighborhood_id=resident.neighborhood_id,
             share_nearby=bool(share_nearby), created_at=timezone.now(), **cleaned,
         )
-        FeedItem.objects.create(
-            neighborhood_id=post.neighborhood_id, created_at=post.created_at,
-            share_nearby=post.share_nearby, post=post,
-        )
+        feed_rows.add_post(post_id=post.pk, neighborhood_id=post.neighborhood_id,
+                           created_at=post.created_at, share_nearby=post.share_nearby)
         notifications.neighborhood_post_created(post)  # neighbors who asked to hear of it
     return post
 
@@ -82,7 +81,7 @@ def update_post(
             post.share_nearby = bool(share_nearby)
         post.edited_at = timezone.now()
         post.save()
-        FeedItem.objects.filter(post=post).update(share_nearby=post.share_nearby)
+        feed_rows.share_post(post.pk, share_nearby=post.share_nearby)
     return post
 
 
@@ -91,6 +90,6 @@ def delete_post(user: Any, post: Post) -> None:
         raise NotFound("No such post.")
     with transaction.atomic(durable=True):
         Post.objects.filter(pk=post.pk).update(deleted_at=timezone.now())
-        FeedItem.objects.filter(post=post).delete()
+        feed_rows.remove_post(post.pk)
         audit.record(user, "posts.delete_post", post)
     post.refresh_from_db(fields=["deleted_at"])

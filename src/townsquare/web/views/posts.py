@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from townsquare import policy
 from townsquare.core.errors import DomainError
+from townsquare.feeds import selectors as feeds_selectors
 from townsquare.posts import actions, profiling
 from townsquare.posts import selectors as posts_selectors
 from townsquare.posts.models import Category, Post, Reply
@@ -32,7 +33,7 @@ def feed(request: HttpRequest) -> HttpResponse:
     resident = policy.resident_of(request.user)
     if policy.verified_resident_of(request.user) is None:
         return render(request, "web/posts/feed_locked.html", {"resident": resident})
-    page = posts_selectors.feed(request.user, cursor=request.GET.get("cursor") or None,
+    page = feeds_selectors.feed(request.user, cursor=request.GET.get("cursor") or None,
                                 limit=FEED_PAGE_SIZE)
     return render(request, "web/posts/feed.html", {
         "posts": page.items, "next_cursor": page.next, "resident": resident,

@@ -4,7 +4,8 @@ A page is the merge of one keyset stream per neighborhood (`_keys_sql`), joined 
 statement to the posts, their authors, the authors' accounts and the posts' neighborhoods.
 The statement is written out, and its rows turned into models here, because composing it
 through the ORM cost more than the database spends running it (docs/performance.md).
-Which neighborhoods a resident reads is decided by policy, never here.
+Which neighborhoods a resident reads is decided by policy, never here. The post model is
+the one `FeedItem.post` points to (this app imports no posts code).
 
 On PostgreSQL the statement is sent with server-side binding, so psycopg prepares it after a
 few uses on a connection (`prepare_threshold`, settings.py) and PostgreSQL stops planning
@@ -29,8 +30,8 @@ from django.db.models.base import DEFERRED
 from django.utils import timezone
 
 from townsquare.accounts.models import Resident, User
+from townsquare.feeds.models import FeedItem
 from townsquare.places.models import Neighborhood
-from townsquare.posts.models import FeedItem, Post
 
 
 @dataclass
@@ -39,7 +40,7 @@ class Row:
 
     created_at: dt.datetime
     id: int
-    post: Post | None
+    post: Model | None  # posts.Post
     agency_post_id: int | None
 
 
@@ -118,12 +119,17 @@ class _Part:
 # point and address, and no column that would only cost conversion. Reading another field
 # of an author or a neighborhood costs one query per object (Django loads deferred fields on
 # access), so the API and the feed page are held to a fixed number of queries by tests.
-_JOINS: tuple[tuple[type[Model], str, str, tuple[str, ...] | None], ...] = (
-    (Post, "p", "p.id = page.post_id", None),
-    (Resident, "r", "r.id = p.author_id", ("id", "user", "neighborhood", "street")),
-    (User, "u", "u.id = r.user_id", ("id", "display_name")),
-    (Neighborhood, "n", "n.id = p.neighborhood_id", ("id", "city", "name", "slug")),
-)
+@functools.cache
+def _joins() -> tuple[tuple[type[Model], str, str, tuple[str, ...] | None], ...]:
+    post = FeedItem._meta.get_field("post").related_model  # posts.Post, once apps are ready
+    return (
+        (post, "p", "p.id = page.post_id", None),
+        (Resident, "r", "r.id = p.author_id", ("id", "user", "neighborhood", "street")),
+        (User, "u", "u.id = r.user_id", ("id", "display_name")),
+        (Neighborhood, "n", "n.id = p.neighborhood_id", ("id", "city", "name", "slug")),
+    )
+
+
 _KEY_COLUMNS = 4  # page.created_at, page.id, page.post_id, page.agency_post_id
 
 
@@ -137,7 +143,7 @@ def _converters(field: Field, alias: str) -> tuple[Any, tuple[Callable[..., Any]
 @functools.cache
 def _parts() -> tuple[_Part, ...]:
     parts, start = [], _KEY_COLUMNS
-    for model, alias, _join, loaded in _JOINS:
+    for model, alias, _join, loaded in _joins():
         fields = [f for f in model._meta.concrete_fields if loaded is None or f.name in loaded]
         converters = []
         for index, field in enumerate(fields):
@@ -159,7 +165,7 @@ def _page_sql(streams: int, after: bool, limit: int) -> str:
     columns = ", ".join(f"{part.alias}.{quote(column)}"
                         for part in _parts() for column in part.columns)
     joins = " ".join(f"LEFT JOIN {quote(model._meta.db_table)} {alias} ON {on}"
-                     for model, alias, on, _loaded in _JOINS)
+                     for model, alias, on, _loaded in _joins())
     return (f"SELECT page.created_at, page.id, page.post_id, page.agency_post_id, {columns}"  # noqa: S608
             f" FROM ({_keys_sql(streams, after, limit)}) AS page {joins}"
             " ORDER BY page.created_at DESC, page.id DESC")
@@ -211,15 +217,23 @@ def _row(values: tuple[Any, ...], db: BaseDatabaseWrapper) -> Row:
     return Row(created_at, values[1], _post(list(values), db), None)
 
 
-def _post(values: list[Any], db: BaseDatabaseWrapper) -> Post:
+def _post(values: list[Any], db: BaseDatabaseWrapper) -> Model:
     """The post with its author, the author's account and the post's neighborhood loaded,
     linked as `select_related("author__user", "neighborhood")` links them."""
     post, resident, user, neighborhood = (_instance(part, values, db) for part in _parts())
-    Post.author.field.set_cached_value(post, resident)
-    Post.neighborhood.field.set_cached_value(post, neighborhood)
+    author, where = _post_links()
+    author.set_cached_value(post, resident)
+    where.set_cached_value(post, neighborhood)
     Resident.user.field.set_cached_value(resident, user)
     Resident.user.field.remote_field.set_cached_value(user, resident)
     return post
+
+
+@functools.cache
+def _post_links() -> tuple[Field, Field]:
+    """The post's `author` and `neighborhood` foreign keys."""
+    meta = _joins()[0][0]._meta
+    return meta.get_field("author"), meta.get_field("neighborhood")
 
 
 def _instance(part: _Part, values: list[Any], db: BaseDatabaseWrapper) -> Any:
