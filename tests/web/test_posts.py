@@ -39,7 +39,7 @@ def test_new_post_publishes_and_redirects_to_it(roles, client_as):
 def test_new_post_form_shows_the_person_fieldset_and_warning(roles, client_as):
     html = client_as(roles["neighbor"]).get("/posts/new/").content.decode()
     assert "Describing a person?" in html
-    assert profiling.WARNING in html
+    assert str(profiling.WARNING) in html
     for key in [*profiling.DETAIL_FIELDS, *profiling.OPTIONAL_FIELDS]:
         assert f'name="person_{key}"' in html
     # Without JavaScript the fieldset is always there, with a note saying when it applies.
@@ -55,7 +55,7 @@ def test_race_alone_is_not_a_description(roles, client_as):
     html = response.content.decode()
     summary = html[html.index("data-error-summary"):html.index("</div>", html.index(
         "data-error-summary"))]
-    assert profiling.WARNING in summary
+    assert str(profiling.WARNING) in summary
     assert "Give at least 3 details besides race" in html
     assert 'aria-describedby="person-warning person-errors"' in html
     # What was typed is kept for the next try.

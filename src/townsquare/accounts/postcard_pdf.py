@@ -10,6 +10,7 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
+from django.utils.translation import gettext as _
 from reportlab.graphics import renderPDF
 from reportlab.graphics.barcode.qr import QrCodeWidget
 from reportlab.graphics.shapes import Drawing
@@ -49,7 +50,8 @@ def _page(pdf: canvas.Canvas, card: Card) -> None:
     pdf.setFont("Helvetica-Bold", 14)
     pdf.drawString(margin, height - margin - 10, f"townsquare · {card.city}")
     pdf.setFont("Helvetica", 10)
-    pdf.drawString(margin, height - margin - 26, f"Welcome to {card.neighborhood}!")
+    pdf.drawString(margin, height - margin - 26,
+                   _("Welcome to %(neighborhood)s!") % {"neighborhood": card.neighborhood})
     text = pdf.beginText(margin, height - margin - 50)
     text.setFont("Helvetica", 11)
     for line in [card.name, *card.mailing_lines]:
@@ -57,12 +59,13 @@ def _page(pdf: canvas.Canvas, card: Card) -> None:
     pdf.drawText(text)
 
     pdf.setFont("Helvetica", 10)
-    pdf.drawString(margin, 1.45 * inch, "Your verification code:")
+    pdf.drawString(margin, 1.45 * inch, _("Your verification code:"))
     pdf.setFont("Courier-Bold", 26)
     pdf.drawString(margin, 1.05 * inch, card.code)
     pdf.setFont("Helvetica", 8)
-    pdf.drawString(margin, 0.75 * inch, "Sign in and enter it, or scan the QR code.")
-    pdf.drawString(margin, 0.6 * inch, f"Valid until {card.expires:%B %d, %Y}. Use it once.")
+    pdf.drawString(margin, 0.75 * inch, _("Sign in and enter it, or scan the QR code."))
+    pdf.drawString(margin, 0.6 * inch, _("Valid until %(date)s. Use it once.")
+                   % {"date": f"{card.expires:%B %d, %Y}"})
     pdf.drawString(margin, 0.45 * inch, card.link)
 
     size = 1.5 * inch

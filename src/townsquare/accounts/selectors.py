@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, QuerySet
+from django.utils.translation import gettext as _
 
 from townsquare import policy
 from townsquare.accounts.actions.postcards import pending_postcard_residents
@@ -60,7 +61,7 @@ def own_home(user: Any) -> Resident | None:
 # --- Operators ----------------------------------------------------------------------------
 def _require_operator(user: Any) -> None:
     if not policy.is_operator(user):
-        raise Forbidden("Only operators can see this.")
+        raise Forbidden(_("Only operators can see this."))
 
 
 def pending_postcard_count(user: Any) -> int:
@@ -81,7 +82,7 @@ def get_postcard_batch(user: Any, batch_id: int) -> PostcardBatch:
     _require_operator(user)
     batch = PostcardBatch.objects.filter(pk=batch_id).first()
     if batch is None:
-        raise NotFound("No such batch.")
+        raise NotFound(_("No such batch."))
     return batch
 
 
@@ -106,5 +107,5 @@ def get_resident_for_operator(user: Any, resident_id: int) -> Resident:
         Resident.objects.select_related("user", "neighborhood").filter(pk=resident_id).first()
     )
     if resident is None:
-        raise NotFound("No such resident.")
+        raise NotFound(_("No such resident."))
     return resident

@@ -15,6 +15,7 @@ from django_tasks import task
 
 from townsquare.accounts import codes, postcard_pdf
 from townsquare.accounts.models import Invitation, PostcardBatch, User, VerificationCode
+from townsquare.core.i18n import recipient_language
 
 
 def postcard_path(batch: PostcardBatch) -> Path:
@@ -53,7 +54,8 @@ def render_postcard_batch(batch_id: int) -> str:
             expires=timezone.localdate(expires),
         ))
     path = postcard_path(batch)
-    postcard_pdf.render(cards, path)
+    with recipient_language():
+        postcard_pdf.render(cards, path)
     with transaction.atomic():
         batch.codes.filter(used_at__isnull=True).update(revoked_at=now)
         VerificationCode.objects.bulk_create(rows, batch_size=500)
@@ -71,8 +73,10 @@ def _mailing_lines(resident: object) -> list[str]:
     # A home picked on the map: the operator addresses it by hand from these.
     lat, lon = resident.home_lat, resident.home_lon  # type: ignore[attr-defined]
     street = resident.street.title()  # type: ignore[attr-defined]
-    return [f"Near {street}" if street else "Home picked on the map",
-            f"({lat:.5f}, {lon:.5f})", city]
+    with recipient_language():
+        where = (_("Near %(street)s") % {"street": street} if street
+                 else _("Home picked on the map"))
+    return [where, f"({lat:.5f}, {lon:.5f})", city]
 
 
 @task()
@@ -86,14 +90,18 @@ def send_invitation(invitation_id: int, token: str) -> bool:
         return False
     inviter = invitation.inviter
     link = f"{settings.SITE_URL}/invitations/{token}/"
-    body = (
-        f"{inviter.user.display_name} invited you to join {inviter.neighborhood.name} on "
-        f"townsquare, the private network for neighbors.\n\n"
-        f"Open this link to sign up (or sign in) and join, verified by your neighbor:\n{link}\n\n"
-        f"The invitation is valid until {_date(invitation.expires_at)} and works once.\n"
-    )
+    names = {"inviter": inviter.user.display_name, "neighborhood": inviter.neighborhood.name}
+    with recipient_language():  # an address, not yet an account: the site's language
+        body = _(
+            "%(inviter)s invited you to join %(neighborhood)s on townsquare, the private "
+            "network for neighbors.\n\n"
+            "Open this link to sign up (or sign in) and join, verified by your neighbor:\n"
+            "%(link)s\n\n"
+            "The invitation is valid until %(until)s and works once.\n"
+        ) % {**names, "link": link, "until": _date(invitation.expires_at)}
+        subject = _("%(inviter)s invited you to %(neighborhood)s") % names
     EmailMessage(
-        subject=f"{inviter.user.display_name} invited you to {inviter.neighborhood.name}",
+        subject=subject,
         body=body,
         to=[invitation.email],
         headers={"Message-ID": f"<invitation-{invitation.pk}@townsquare>"},
@@ -119,13 +127,14 @@ def send_password_reset(email: str) -> bool:
     if user is None or not user.has_usable_password():
         return False
     hours = max(1, settings.PASSWORD_RESET_TIMEOUT // 3600)
-    body = _(
-        "Someone (we hope you) asked to reset the password of your townsquare account.\n\n"
-        "Open this link to choose a new password:\n%(link)s\n\n"
-        "The link works once, for %(hours)d hours. Setting a new password signs you out "
-        "everywhere and ends the API tokens of your account.\n\n"
-        "If you did not ask for this, ignore this message: your password stays as it is.\n"
-    ) % {"link": reset_link(user), "hours": hours}
-    EmailMessage(subject=_("Reset your townsquare password"), body=body,
-                 to=[user.email]).send()
+    with recipient_language(user):
+        body = _(
+            "Someone (we hope you) asked to reset the password of your townsquare account.\n\n"
+            "Open this link to choose a new password:\n%(link)s\n\n"
+            "The link works once, for %(hours)d hours. Setting a new password signs you out "
+            "everywhere and ends the API tokens of your account.\n\n"
+            "If you did not ask for this, ignore this message: your password stays as it is.\n"
+        ) % {"link": reset_link(user), "hours": hours}
+        subject = _("Reset your townsquare password")
+    EmailMessage(subject=subject, body=body, to=[user.email]).send()
     return True

@@ -7,6 +7,7 @@ import math
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from django.utils.translation import gettext as _
 
 from townsquare.core.errors import Invalid
 from townsquare.core.text import clean_text
@@ -26,11 +27,11 @@ def clean_email(value: object) -> str:
 
 def clean_password(password: object, user: object = None) -> str:
     if not isinstance(password, str) or not password:
-        raise Invalid("A password is required.", {"password": ["This field is required."]})
+        raise Invalid(_("A password is required."), {"password": [_("This field is required.")]})
     try:
         validate_password(password, user)
     except ValidationError as exc:
-        raise Invalid("The password is too weak.", {"password": list(exc.messages)}) from exc
+        raise Invalid(_("The password is too weak."), {"password": list(exc.messages)}) from exc
     return password
 
 
@@ -41,12 +42,13 @@ def clean_coordinates(lat: object, lon: object) -> tuple[float, float]:
         try:
             number = float(raw)  # type: ignore[arg-type]
         except (TypeError, ValueError):
-            errors[name] = ["Must be a number in decimal degrees."]
+            errors[name] = [_("Must be a number in decimal degrees.")]
             continue
         if not math.isfinite(number) or abs(number) > bound:
-            errors[name] = [f"Must be between -{bound:g} and {bound:g}."]
+            errors[name] = [
+                _("Must be between -%(bound)s and %(bound)s.") % {"bound": f"{bound:g}"}]
             continue
         values[name] = number
     if errors:
-        raise Invalid("The coordinates are not valid.", errors)
+        raise Invalid(_("The coordinates are not valid."), errors)
     return values["lat"], values["lon"]

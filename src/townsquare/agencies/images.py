@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import IO
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from townsquare.core.errors import Invalid, TooLarge
@@ -39,18 +40,18 @@ class CleanImage:
 def clean(stream: IO[bytes], size: int) -> CleanImage:
     """Decode, check and re-encode an upload. Raises TooLarge (413) or Invalid (400)."""
     if size > MAX_BYTES:
-        raise TooLarge(f"The image is larger than {MAX_BYTES // (1024 * 1024)} MB.")
+        raise _too_large()
     raw = stream.read(MAX_BYTES + 1)
     if len(raw) > MAX_BYTES:
-        raise TooLarge(f"The image is larger than {MAX_BYTES // (1024 * 1024)} MB.")
+        raise _too_large()
     try:
         with Image.open(io.BytesIO(raw)) as source:
             kind = source.format
             if kind not in FORMATS:
                 raise _not_an_image()
             if source.width * source.height > MAX_PIXELS:
-                raise Invalid("The image has too many pixels.",
-                              {"image": ["At most 40 megapixels."]})
+                raise Invalid(_("The image has too many pixels."),
+                              {"image": [_("At most 40 megapixels.")]})
             source.load()  # decodes everything: a truncated or corrupt file fails here
             pixels = ImageOps.exif_transpose(source)
             clean_image = _pixels_only(pixels)
@@ -80,9 +81,14 @@ def _pixels_only(image: Image.Image) -> Image.Image:
     return Image.frombytes(mode, converted.size, converted.tobytes())
 
 
+def _too_large() -> TooLarge:
+    return TooLarge(_("The image is larger than %(size)s MB.")
+                    % {"size": MAX_BYTES // (1024 * 1024)})
+
+
 def _not_an_image() -> Invalid:
-    return Invalid("The file is not a JPEG, PNG or WebP image.",
-                   {"image": ["Upload a JPEG, PNG or WebP image."]})
+    return Invalid(_("The file is not a JPEG, PNG or WebP image."),
+                   {"image": [_("Upload a JPEG, PNG or WebP image.")]})
 
 
 def store(image: CleanImage) -> str:

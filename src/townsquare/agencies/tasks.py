@@ -5,9 +5,11 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django_tasks import task
 
 from townsquare.agencies.models import AgencyPost, AgencyStaff
+from townsquare.core.i18n import recipient_language
 
 
 @task()
@@ -21,16 +23,18 @@ def send_staff_invitation(staff_id: int, link: str) -> bool:
              .filter(pk=staff_id, active=True).first())
     if staff is None:
         return False
-    body = (
-        f"You have been added to the staff of {staff.agency.name} on townsquare "
-        f"({staff.get_role_display()}).\n\n"
-        f"Set your password with this link (it works once, and for "
-        f"{settings.PASSWORD_RESET_TIMEOUT // 86400} days):\n{link}\n\n"
-        "Then read the guide for agencies, docs/agencies.md, on what residents see and "
-        "what your staff can and cannot see.\n"
-    )
+    with recipient_language(staff.user):
+        body = _(
+            "You have been added to the staff of %(agency)s on townsquare (%(role)s).\n\n"
+            "Set your password with this link (it works once, and for %(days)s days):\n"
+            "%(link)s\n\n"
+            "Then read the guide for agencies, docs/agencies.md, on what residents see and "
+            "what your staff can and cannot see.\n"
+        ) % {"agency": staff.agency.name, "role": staff.get_role_display(),
+             "days": settings.PASSWORD_RESET_TIMEOUT // 86400, "link": link}
+        subject = _("Your staff account at %(agency)s") % {"agency": staff.agency.name}
     EmailMessage(
-        subject=f"Your staff account at {staff.agency.name}",
+        subject=subject,
         body=body, to=[staff.user.email],
         headers={"Message-ID": f"<agency-staff-{staff.pk}@townsquare>"},
     ).send()

@@ -13,6 +13,7 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja.security import APIKeyCookie, HttpBearer
 from ninja.utils import check_csrf
 
@@ -42,7 +43,7 @@ class BrowserSession(APIKeyCookie):
         if not second_factor.second_factor_satisfied(user):
             return None  # agency staff: a password-only session is not signed in yet
         if request.method not in SAFE_METHODS and check_csrf(request) is not None:
-            raise Forbidden("CSRF check failed: send the X-CSRFToken header with the session.")
+            raise Forbidden(_("CSRF check failed: send the X-CSRFToken header with the session."))
         return user
 
     def _get_key(self, request: HttpRequest) -> str | None:

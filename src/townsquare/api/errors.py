@@ -15,6 +15,7 @@ from typing import Any
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.http.multipartparser import MultiPartParserError
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -64,9 +65,9 @@ def field_errors(errors: Sequence[dict[str, Any]]) -> dict[str, list[str]]:
         if source == "body" and path[:1] == [BODY_PARAM]:
             path = path[1:]
         name = ".".join(path) or NON_FIELD
-        message = str(error.get("msg", "Invalid value."))
+        message = str(error.get("msg", _("Invalid value.")))
         if name == NON_FIELD and error.get("type") == "missing":
-            message = "A JSON object is required."
+            message = _("A JSON object is required.")
         fields.setdefault(name, []).append(message)
     return fields
 
@@ -83,38 +84,38 @@ def install(api: NinjaAPI) -> None:
         return respond(request, exc.status, error_body(exc.code, exc.detail, exc.fields))
 
     def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
-        body = error_body("invalid", "Please correct the highlighted fields.",
+        body = error_body("invalid", _("Please correct the highlighted fields."),
                           field_errors(exc.errors))
         return respond(request, 400, body)
 
     def not_authenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
         return respond(request, 401, error_body(
-            "not_authenticated", "Sign in, or send an API token as a Bearer Authorization."))
+            "not_authenticated", _("Sign in, or send an API token as a Bearer Authorization.")))
 
     def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
         if exc.status_code == 400 and isinstance(exc.__cause__, NotAnObject):
-            message = "A JSON object is required."
+            message = _("A JSON object is required.")
             return respond(request, 400, error_body("invalid", message, {NON_FIELD: [message]}))
         if exc.status_code == 400 and str(exc).startswith(_PARSE_ERROR):
-            message = "The request body is not valid JSON."
+            message = _("The request body is not valid JSON.")
             return respond(request, 400, error_body("invalid", message, {NON_FIELD: [message]}))
         return respond(request, exc.status_code, error_body(_code_for(exc.status_code), str(exc)))
 
     def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
-        return respond(request, 404, error_body("not_found", "Not found."))
+        return respond(request, 404, error_body("not_found", _("Not found.")))
 
     def too_large(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
-        return respond(request, 413, error_body("too_large", "The request body is too large."))
+        return respond(request, 413, error_body("too_large", _("The request body is too large.")))
 
     def bad_request(request: HttpRequest, exc: Exception) -> HttpResponse:
         # Too many parameters, a multipart body that cannot be read: the request guards
         # (web/guards.py) refuse most of these first; this is the net behind them.
-        return respond(request, 400, error_body("invalid", "The request could not be read."))
+        return respond(request, 400, error_body("invalid", _("The request could not be read.")))
 
     def server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
         logger.exception("Unhandled error in %s %s", request.method, request.path, exc_info=exc)
         return respond(request, 500, error_body(
-            "server_error", "Something went wrong on our side. Please try again later."))
+            "server_error", _("Something went wrong on our side. Please try again later.")))
 
     api.add_exception_handler(DomainError, domain_error)
     api.add_exception_handler(ValidationError, validation_error)
@@ -147,7 +148,7 @@ def unknown_path(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpRespons
     Exempt from Django's CSRF middleware, as every API operation is (the API checks the
     CSRF token itself, for session callers: api/auth.py); otherwise an unsafe method on a
     mistyped path would get the HTML "CSRF verification failed" page instead of this."""
-    return json_response(404, error_body("not_found", "No such endpoint."))
+    return json_response(404, error_body("not_found", _("No such endpoint.")))
 
 
 def with_json_routing_errors(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -160,7 +161,8 @@ def with_json_routing_errors(view: Callable[..., HttpResponse]) -> Callable[...,
         if isinstance(response, HttpResponseNotAllowed):
             allowed = response["Allow"]
             response = json_response(405, error_body(
-                "method_not_allowed", f"This endpoint accepts: {allowed}."))
+                "method_not_allowed", _("This endpoint accepts: %(methods)s.")
+                % {"methods": allowed}))
             response["Allow"] = allowed
         return response
 

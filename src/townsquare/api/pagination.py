@@ -15,6 +15,7 @@ import json
 from collections.abc import Callable, Sequence
 from typing import Annotated, Any, Protocol, TypeVar
 
+from django.utils.translation import gettext as _
 from ninja import Query
 
 from townsquare.core import cursors
@@ -90,4 +91,4 @@ def _decode_name_cursor(cursor: str) -> tuple[str, int]:
             raise ValueError("not a name cursor")
         return name, pk
     except (ValueError, TypeError, binascii.Error, UnicodeDecodeError) as exc:
-        raise Invalid("The cursor is not valid.", {"cursor": ["Not a cursor."]}) from exc
+        raise Invalid(_("The cursor is not valid."), {"cursor": [_("Not a cursor.")]}) from exc

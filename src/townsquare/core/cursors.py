@@ -6,6 +6,8 @@ import base64
 import binascii
 import datetime as dt
 
+from django.utils.translation import gettext as _
+
 from townsquare.core.errors import Invalid
 
 
@@ -23,4 +25,4 @@ def decode(cursor: str) -> tuple[dt.datetime, int]:
             raise ValueError("naive timestamp")
         return created_at, int(pk)
     except (ValueError, binascii.Error, UnicodeDecodeError) as exc:
-        raise Invalid("The cursor is not valid.", {"cursor": ["Not a cursor."]}) from exc
+        raise Invalid(_("The cursor is not valid."), {"cursor": [_("Not a cursor.")]}) from exc

@@ -5,15 +5,24 @@ The API turns them into `{"error", "detail", "fields"}` with the status code bel
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+
+from django.utils.functional import Promise
+
 
 class DomainError(Exception):
     status = 400
     code = "bad_request"
 
-    def __init__(self, detail: str, fields: dict[str, list[str]] | None = None) -> None:
+    def __init__(self, detail: str | Promise,
+                 fields: Mapping[str, Sequence[str | Promise]] | None = None) -> None:
+        # Messages are marked for translation; lazy ones (module constants) are read here,
+        # in the language active where the error is raised.
+        detail = str(detail)
         super().__init__(detail)
         self.detail = detail
-        self.fields = fields
+        self.fields: dict[str, list[str]] | None = None if fields is None else {
+            name: [str(message) for message in messages] for name, messages in fields.items()}
 
 
 class Invalid(DomainError):

@@ -8,16 +8,18 @@ quiet hours and digests. The one way to stop them is turning the channel itself 
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
+
 URGENT_ALERT = "urgent_alert"
 AGENCY_POST = "agency_post"
 REPLY_TO_ME = "reply_to_me"
 NEIGHBORHOOD_POST = "neighborhood_post"
 KINDS = (URGENT_ALERT, AGENCY_POST, REPLY_TO_ME, NEIGHBORHOOD_POST)
 KIND_LABELS = {
-    URGENT_ALERT: "Urgent alerts from public agencies",
-    AGENCY_POST: "Other posts from public agencies",
-    REPLY_TO_ME: "Replies to my posts",
-    NEIGHBORHOOD_POST: "New posts in my neighborhood",
+    URGENT_ALERT: _("Urgent alerts from public agencies"),
+    AGENCY_POST: _("Other posts from public agencies"),
+    REPLY_TO_ME: _("Replies to my posts"),
+    NEIGHBORHOOD_POST: _("New posts in my neighborhood"),
 }
 
 INBOX, EMAIL, PUSH = "inbox", "email", "push"

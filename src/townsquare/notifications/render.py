@@ -2,7 +2,8 @@
 number of recipients), then one `Notice` per delivery with the recipient's own parts
 (address, unsubscribe link, the line saying why they get it).
 
-Texts are plain text as typed; the HTML part escapes every one of them.
+Texts are plain text as typed; the HTML part escapes every one of them. Everything is
+written in the recipient's language (core/i18n.py).
 """
 
 from __future__ import annotations
@@ -13,7 +14,10 @@ from typing import Any
 
 from django.utils import timezone
 from django.utils.html import escape, linebreaks
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
+from townsquare.core.i18n import recipient_language
 from townsquare.notifications import kinds, links
 from townsquare.notifications.channels import Notice
 
@@ -47,48 +51,62 @@ def _local(moment: dt.datetime | None) -> str:
 def agency_post(post: Any) -> Content:
     kind = kinds.agency_kind(post.kind)
     agency = post.agency.name
-    label = "URGENT ALERT" if kind == kinds.URGENT_ALERT else post.get_kind_display()
-    prefix = "[Practice] " if post.practice else ""
-    urgent = "Urgent alert: " if kind == kinds.URGENT_ALERT else ""
-    lines = [f"{label} from {agency} (verified public agency)", post.title, post.body]
-    if post.event_starts_at:
-        lines.append(f"When: {_local(post.event_starts_at)}. Where: {post.event_place}")
-    if post.rfi_area or post.rfi_from:
-        window = " to ".join(x for x in (_local(post.rfi_from), _local(post.rfi_until)) if x)
-        lines.append(f"About: {post.rfi_area} {window}".strip())
-    if post.case_number:
-        lines.append(f"Case number: {post.case_number}")
-    if post.practice:
-        lines.insert(0, "PRACTICE: only your agency's staff receive this post.")
     ttl = 86400
     if post.expires_at:
         ttl = max(60, min(ttl, int((post.expires_at - timezone.now()).total_seconds())))
-    return Content(kind=kind, subject=f"{prefix}{urgent}{post.title} ({agency})",
-                   title=f"{prefix}{urgent}{post.title}", lines=tuple(lines),
-                   url=links.agency_post(post.pk), tag=f"agency-post-{post.pk}", ttl=ttl,
-                   why=f"{agency} posted it to your neighborhood", summary=post.body,
-                   target=("agency-post", post.pk))
+    with recipient_language():
+        label = _("URGENT ALERT") if kind == kinds.URGENT_ALERT else post.get_kind_display()
+        prefix = _("[Practice] ") if post.practice else ""
+        urgent = _("Urgent alert: ") if kind == kinds.URGENT_ALERT else ""
+        lines = [_("%(label)s from %(agency)s (verified public agency)")
+                 % {"label": label, "agency": agency}, post.title, post.body]
+        if post.event_starts_at:
+            lines.append(_("When: %(when)s. Where: %(where)s")
+                         % {"when": _local(post.event_starts_at), "where": post.event_place})
+        if post.rfi_area or post.rfi_from:
+            start, end = _local(post.rfi_from), _local(post.rfi_until)
+            window = (_("%(start)s to %(end)s") % {"start": start, "end": end}
+                      if start and end else start or end)
+            lines.append((_("About: %(area)s %(window)s")
+                          % {"area": post.rfi_area, "window": window}).strip())
+        if post.case_number:
+            lines.append(_("Case number: %(number)s") % {"number": post.case_number})
+        if post.practice:
+            lines.insert(0, _("PRACTICE: only your agency's staff receive this post."))
+        title = f"{prefix}{urgent}{post.title}"
+        return Content(kind=kind, subject=_("%(title)s (%(agency)s)")
+                       % {"title": title, "agency": agency},
+                       title=title, lines=tuple(lines),
+                       url=links.agency_post(post.pk), tag=f"agency-post-{post.pk}", ttl=ttl,
+                       why=_("%(agency)s posted it to your neighborhood") % {"agency": agency},
+                       summary=post.body, target=("agency-post", post.pk))
 
 
 def reply(item: Any) -> Content:
-    author = item.author.user.display_name
-    about = item.post.title or item.post.body[:60]
-    return Content(kind=kinds.REPLY_TO_ME, subject=f"{author} replied to your post: {about}",
-                   title=f"{author} replied to your post", lines=(f"“{about}”", item.body),
-                   url=links.post(item.post_id), tag=f"post-{item.post_id}-replies",
-                   ttl=86400, why="someone replied to your post", summary=item.body,
-                   target=("post", item.post_id))
+    names = {"author": item.author.user.display_name,
+             "about": item.post.title or item.post.body[:60]}
+    with recipient_language():
+        return Content(kind=kinds.REPLY_TO_ME,
+                       subject=_("%(author)s replied to your post: %(about)s") % names,
+                       title=_("%(author)s replied to your post") % names,
+                       lines=(_("“%(about)s”") % names, item.body),
+                       url=links.post(item.post_id), tag=f"post-{item.post_id}-replies",
+                       ttl=86400, why=_("someone replied to your post"), summary=item.body,
+                       target=("post", item.post_id))
 
 
 def neighborhood_post(item: Any) -> Content:
-    author = item.author.user.display_name
     title = item.title or item.body[:60]
-    return Content(kind=kinds.NEIGHBORHOOD_POST,
-                   subject=f"{title} ({author}, {item.neighborhood.name})", title=title,
-                   lines=(f"{author} posted in {item.neighborhood.name}", item.body),
-                   url=links.post(item.pk), tag=f"post-{item.pk}", ttl=86400,
-                   why=f"a neighbor posted in {item.neighborhood.name}", summary=item.body,
-                   target=("post", item.pk))
+    names = {"title": title, "author": item.author.user.display_name,
+             "neighborhood": item.neighborhood.name}
+    with recipient_language():
+        return Content(kind=kinds.NEIGHBORHOOD_POST,
+                       subject=_("%(title)s (%(author)s, %(neighborhood)s)") % names,
+                       title=title,
+                       lines=(_("%(author)s posted in %(neighborhood)s") % names, item.body),
+                       url=links.post(item.pk), tag=f"post-{item.pk}", ttl=86400,
+                       why=_("a neighbor posted in %(neighborhood)s") % names,
+                       summary=item.body, target=("post", item.pk))
 
 
 def notice(content: Content, *, delivery_id: int, message_id: str, user: Any,
@@ -97,12 +115,13 @@ def notice(content: Content, *, delivery_id: int, message_id: str, user: Any,
     Its link to the post records the open when followed (links.opened)."""
     link = (links.opened(delivery_id, *content.target) if content.target is not None
             else content.url)
-    footer = _footer(content, user, channel)
-    text = "\n\n".join([*content.lines, f"Read it on townsquare: {link}"])
-    text += _text_footer(footer)
-    html = "".join(linebreaks(escape(line)) for line in content.lines)
-    html += f'<p><a href="{escape(link)}">Read it on townsquare</a></p>'
-    html = _html_page(html, footer)
+    with recipient_language(user):
+        footer = _footer(content, user, channel)
+        text = "\n\n".join([*content.lines, _("Read it on townsquare: %(link)s") % {"link": link}])
+        text += _text_footer(footer)
+        html = "".join(linebreaks(escape(line)) for line in content.lines)
+        html += f'<p><a href="{escape(link)}">{escape(_("Read it on townsquare"))}</a></p>'
+        html = _html_page(html, footer)
     payload: dict[str, object] = {
         "title": content.title, "body": _short(content.summary), "url": content.url,
         "tag": content.tag, "urgent": content.urgent, "delivery": delivery_id}
@@ -117,29 +136,42 @@ def digest(posts: list[Any], *, total: int, neighborhood: str, since: dt.datetim
     """The daily digest for one resident: `posts` (the first of `total` new posts they may
     read in their neighborhood since `since`), each with its title and its own link (which
     records the open, as the link of any other message does)."""
-    noun = "post" if total == 1 else "posts"
+    with recipient_language(user):
+        return _digest(posts, total=total, neighborhood=neighborhood, since=since, zone=zone,
+                       delivery_id=delivery_id, message_id=message_id, user=user)
+
+
+def _digest(posts: list[Any], *, total: int, neighborhood: str, since: dt.datetime,
+            zone: dt.tzinfo, delivery_id: int, message_id: str, user: Any) -> Notice:
+    heading = ngettext("%(count)s new post in %(neighborhood)s",
+                       "%(count)s new posts in %(neighborhood)s", total) % {
+        "count": total, "neighborhood": neighborhood}
     content = Content(
-        kind=kinds.NEIGHBORHOOD_POST, subject=f"{total} new {noun} in {neighborhood}",
-        title=f"{total} new {noun} in {neighborhood}", lines=(), url=links.feed(),
-        tag=f"digest-{delivery_id}", ttl=86400, summary="",
-        why=f"you chose one daily email of the new posts in {neighborhood}")
-    footer = _footer(content, user, kinds.EMAIL, setting=(
+        kind=kinds.NEIGHBORHOOD_POST, subject=heading, title=heading, lines=(),
+        url=links.feed(), tag=f"digest-{delivery_id}", ttl=86400, summary="",
+        why=_("you chose one daily email of the new posts in %(neighborhood)s")
+        % {"neighborhood": neighborhood})
+    footer = _footer(content, user, kinds.EMAIL, setting=_(
         "New posts in your neighborhood by email are on in your settings, as one daily "
         "digest; the unsubscribe link turns them off."))
     when = f"{since.astimezone(zone):%a %b %d, %I:%M %p}"
     items = [(item.title or item.body[:60], item.author.user.display_name,
               links.opened(delivery_id, "post", item.pk)) for item in posts]
     rest = total - len(items)
-    more = f"And {rest} more: {content.url}" if rest > 0 else f"Your feed: {content.url}"
-    text = "\n\n".join([f"New in {neighborhood} since {when}:",
+    more = (_("And %(count)s more: %(url)s") % {"count": rest, "url": content.url} if rest > 0
+            else _("Your feed: %(url)s") % {"url": content.url})
+    since_line = _("New in %(neighborhood)s since %(when)s:") % {
+        "neighborhood": neighborhood, "when": when}
+    text = "\n\n".join([since_line,
                          *(f"{title} ({author})\n{link}" for title, author, link in items),
                          more])
-    html = f"<p>New in {escape(neighborhood)} since {escape(when)}:</p><ul>"
+    html = f"<p>{escape(since_line)}</p><ul>"
     html += "".join(f'<li><a href="{escape(link)}">{escape(title)}</a> ({escape(author)})'
                     "</li>" for title, author, link in items)
     html += "</ul>"
-    label = f"And {rest} more on your feed" if rest > 0 else "Your feed"
-    html += f'<p><a href="{escape(content.url)}">{label}</a></p>'
+    label = (_("And %(count)s more on your feed") % {"count": rest} if rest > 0
+             else _("Your feed"))
+    html += f'<p><a href="{escape(content.url)}">{escape(label)}</a></p>'
     return _notice(content, footer, delivery_id=delivery_id, message_id=message_id,
                    user=user, channel=kinds.EMAIL, text=text + _text_footer(footer),
                    html=_html_page(html, footer), payload={})
@@ -156,23 +188,26 @@ def _footer(content: Content, user: Any, channel: str, setting: str = "") -> Foo
     """Why the recipient gets it, which setting sends it (`setting`, or the kind's), and
     the links to change that."""
     if not setting and content.urgent:
-        setting = (f"Urgent alerts cannot be muted on their own; the link turns {channel} "
-                   "notifications off altogether.")
+        setting = _("Urgent alerts cannot be muted on their own; the link turns %(channel)s "
+                    "notifications off altogether.") % {"channel": channel}
     elif not setting:
-        setting = f"{kinds.KIND_LABELS[content.kind]} by {channel} are on in your settings."
-    return Footer(f"You get this because {content.why}. {setting}",
+        setting = _("%(kind)s by %(channel)s are on in your settings.") % {
+            "kind": kinds.KIND_LABELS[content.kind], "channel": channel}
+    return Footer(_("You get this because %(why)s. %(setting)s")
+                  % {"why": content.why, "setting": setting},
                   links.unsubscribe(user.pk, channel, content.kind), links.settings_page())
 
 
 def _text_footer(footer: Footer) -> str:
-    return "\n\n-- \n" + "\n".join((footer.why, f"Unsubscribe: {footer.unsubscribe}",
-                                    f"All your settings: {footer.settings}")) + "\n"
+    return "\n\n-- \n" + "\n".join((
+        footer.why, _("Unsubscribe: %(url)s") % {"url": footer.unsubscribe},
+        _("All your settings: %(url)s") % {"url": footer.settings})) + "\n"
 
 
 def _html_page(body: str, footer: Footer) -> str:
     body += ('<hr><p style="font-size:small">' + escape(footer.why) + "<br>"
-             f'<a href="{escape(footer.unsubscribe)}">Unsubscribe</a> · '
-             f'<a href="{escape(footer.settings)}">All your settings</a></p>')
+             f'<a href="{escape(footer.unsubscribe)}">{escape(_("Unsubscribe"))}</a> · '
+             f'<a href="{escape(footer.settings)}">{escape(_("All your settings"))}</a></p>')
     return f"<!doctype html><html><body>{body}</body></html>"
 
 

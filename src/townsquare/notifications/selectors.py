@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Count, Max, Min, Q
+from django.utils.translation import gettext as _
 
 from townsquare import policy
 from townsquare.agencies import selectors as agencies
@@ -27,7 +28,7 @@ class Settings:
 def settings_of(user: Any) -> Settings:
     """The caller's settings (the defaults if they never changed any)."""
     if not getattr(user, "is_authenticated", False):
-        raise Forbidden("Sign in to see your notification settings.")
+        raise Forbidden(_("Sign in to see your notification settings."))
     preference = preference_of(user)
     resident = policy.resident_of(user)
     from django.conf import settings
@@ -74,7 +75,7 @@ def delivery_report(user: Any, post: AgencyPost,
     and push, messages whose link was followed (no tracking pixels: docs/notifications.md).
     `totals`: the post's reach totals when the caller has them already."""
     if not policy.can_view_agency_internal(user, post.agency):
-        raise Forbidden("Only the agency's staff can see this.")
+        raise Forbidden(_("Only the agency's staff can see this."))
     if totals is None:
         totals, _per_neighborhood = agencies.reach(user, post)
     inbox = ChannelReport(kinds.INBOX, total=post.audience_size,

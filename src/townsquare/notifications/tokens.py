@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.core import signing
+from django.utils.translation import gettext as _
 
 from townsquare.core.errors import NotFound
 from townsquare.notifications.kinds import CHANNELS, KINDS
@@ -33,9 +34,9 @@ def read(token: str) -> Unsubscribe:
     try:
         user_id, channel, kind = signing.Signer(salt=SALT).unsign_object(token)
     except (signing.BadSignature, ValueError, TypeError) as exc:
-        raise NotFound("This unsubscribe link is not valid.") from exc
+        raise NotFound(_("This unsubscribe link is not valid.")) from exc
     if not isinstance(user_id, int) or channel not in CHANNELS or kind not in KINDS:
-        raise NotFound("This unsubscribe link is not valid.")
+        raise NotFound(_("This unsubscribe link is not valid."))
     return Unsubscribe(user_id, channel, kind)
 
 

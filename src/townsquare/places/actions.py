@@ -21,6 +21,8 @@ import shapely
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from townsquare.core import audit
 from townsquare.core.errors import Invalid
@@ -84,10 +86,12 @@ def import_neighborhoods(
     city_name = " ".join(city_name.split())
     city_slug = slugify(city_name)
     if not city_slug:
-        raise Invalid("The city needs a name with letters or digits.", {"city": ["Required."]})
+        raise Invalid(_("The city needs a name with letters or digits."),
+                      {"city": [_("Required.")]})
     if max(len(city_name), len(city_slug)) > _CITY_NAME_MAX:
-        raise Invalid(f"The city name is longer than {_CITY_NAME_MAX} characters.",
-                      {"city": ["Too long."]})
+        raise Invalid(_("The city name is longer than %(max)s characters.")
+                      % {"max": _CITY_NAME_MAX},
+                      {"city": [_("Too long.")]})
     features, repairs = read_feature_collection(_read_geojson(source), name_field=name_field,
                                                 repair=repair)
 
@@ -312,14 +316,16 @@ def _read_address_rows(stream: IO[str]) -> _Rows:
     try:
         header = [name.strip().lower() for name in next(reader)]
     except StopIteration:
-        raise Invalid("The CSV file is empty.", {"file": ["No header row."]}) from None
+        raise Invalid(_("The CSV file is empty."), {"file": [_("No header row.")]}) from None
     except (csv.Error, UnicodeDecodeError) as exc:
-        raise Invalid("The file is not a UTF-8 CSV file.", {"file": [str(exc)]}) from exc
+        raise Invalid(_("The file is not a UTF-8 CSV file."), {"file": [str(exc)]}) from exc
     missing = [c for c in ("address", "latitude", "longitude") if c not in header]
     if missing:
         raise Invalid(
-            f"The CSV file lacks the column(s): {', '.join(missing)}.",
-            {"file": [f'Missing column "{c}".' for c in missing]},
+            ngettext("The CSV file lacks the column(s): %(columns)s.",
+                     "The CSV file lacks the column(s): %(columns)s.", len(missing))
+            % {"columns": ", ".join(missing)},
+            {"file": [_('Missing column "%(column)s".') % {"column": c} for c in missing]},
         )
     at = {name: header.index(name) for name in ("address", "latitude", "longitude")}
     rows = _Rows()
@@ -344,7 +350,8 @@ def _read_address_rows(stream: IO[str]) -> _Rows:
             rows.lons.append(lon)
             rows.lats.append(lat)
     except (csv.Error, UnicodeDecodeError) as exc:
-        raise Invalid(f"The CSV file is malformed near line {reader.line_num}.",
+        raise Invalid(_("The CSV file is malformed near line %(line)s.")
+                      % {"line": reader.line_num},
                       {"file": [str(exc)]}) from exc
     return rows
 

@@ -62,6 +62,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import shapely
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from shapely import STRtree
 
 from townsquare.core.errors import Invalid, NotFound
@@ -163,19 +165,24 @@ def check_coordinates(lons: Sequence[float] | np.ndarray,
         x = np.asarray(lons, dtype=np.float64)
         y = np.asarray(lats, dtype=np.float64)
     except (TypeError, ValueError) as exc:
-        raise Invalid("Coordinates must be numbers.", {"coordinates": [str(exc)]}) from exc
+        raise Invalid(_("Coordinates must be numbers."), {"coordinates": [str(exc)]}) from exc
     if x.ndim != 1 or x.shape != y.shape:
         raise ValueError("lons and lats must be 1-D arrays of the same length")
     with np.errstate(invalid="ignore"):
         bad = ~(np.isfinite(x) & np.isfinite(y) & (np.abs(y) <= 90) & (np.abs(x) <= 180))
     if bad.any():
         where = np.flatnonzero(bad)
-        shown = [f"point {i}: lat {y[i]!r}, lon {x[i]!r}" for i in where[:10].tolist()]
+        shown = [_("point %(index)s: lat %(lat)r, lon %(lon)r") % {"index": i, "lat": y[i],
+                                                                   "lon": x[i]}
+                 for i in where[:10].tolist()]
         if len(where) > 10:
-            shown.append(f"... and {len(where) - 10} more")
+            shown.append(_("... and %(count)s more") % {"count": len(where) - 10})
         raise Invalid(
-            f"{len(where)} impossible coordinate(s): latitude must be within [-90, 90] and "
-            "longitude within [-180, 180].",
+            ngettext("%(count)s impossible coordinate(s): latitude must be within [-90, 90] "
+                     "and longitude within [-180, 180].",
+                     "%(count)s impossible coordinate(s): latitude must be within [-90, 90] "
+                     "and longitude within [-180, 180].", len(where))
+            % {"count": len(where)},
             {"coordinates": shown},
         )
     return x, y
@@ -280,7 +287,7 @@ def index_for(city: City | int) -> PolygonIndex:
     city_id = city if isinstance(city, int) else city.pk
     stamp = City.objects.filter(pk=city_id).values_list("geometry_version", "created_at").first()
     if stamp is None:
-        raise NotFound("No such city.")
+        raise NotFound(_("No such city."))
     return _cached(city_id, stamp)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class City(models.Model):
@@ -14,7 +15,7 @@ class City(models.Model):
     geometry_version = models.PositiveIntegerField(default=0)
 
     class Meta:
-        verbose_name_plural = "cities"
+        verbose_name_plural = _("cities")
         ordering = ["name"]
 
     def __str__(self) -> str:
@@ -27,7 +28,7 @@ class Neighborhood(models.Model):
     slug = models.SlugField(max_length=200)
     # The boundary as WKB (MultiPolygon, WGS84 lon/lat); see places/geometry.py.
     geometry_wkb = models.BinaryField()
-    area = models.FloatField(help_text="Area in square degrees, for the overlap rule.")
+    area = models.FloatField(help_text=_("Area in square degrees, for the overlap rule."))
     min_lon = models.FloatField()
     min_lat = models.FloatField()
     max_lon = models.FloatField()
@@ -59,7 +60,7 @@ class Address(models.Model):
 
     city = models.ForeignKey(City, on_delete=models.CASCADE, related_name="addresses")
     text = models.CharField(max_length=200)
-    key = models.CharField(max_length=200, help_text="Normalised text used for lookups.")
+    key = models.CharField(max_length=200, help_text=_("Normalised text used for lookups."))
     street = models.CharField(max_length=200, blank=True)
     lat = models.FloatField()
     lon = models.FloatField()
@@ -69,7 +70,7 @@ class Address(models.Model):
 
     class Meta:
         ordering = ["key"]
-        verbose_name_plural = "addresses"
+        verbose_name_plural = _("addresses")
         constraints = [
             models.UniqueConstraint(fields=["city", "key"], name="address_key_per_city"),
         ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from django.db.models import Max, Min, QuerySet
+from django.utils.translation import gettext as _
 
 from townsquare.core.errors import NotFound
 from townsquare.places.geometry import Bounds
@@ -62,7 +63,7 @@ def get_city(slug: str) -> City:
     """The city with this slug; NotFound otherwise."""
     city = City.objects.filter(slug=slug).first()
     if city is None:
-        raise NotFound("No such city.")
+        raise NotFound(_("No such city."))
     return city
 
 
@@ -74,7 +75,7 @@ def get_neighborhood(city_slug: str, slug: str) -> Neighborhood:
         .first()
     )
     if nbhd is None:
-        raise NotFound("No such neighborhood.")
+        raise NotFound(_("No such neighborhood."))
     return nbhd
 
 

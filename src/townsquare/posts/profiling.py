@@ -11,24 +11,27 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
 from townsquare.core.errors import Invalid
 
-WARNING = (
+WARNING = gettext_lazy(
     "Race alone is not a description. If you describe a person, describe what would "
     "tell them apart: clothing from head to toe, build, hair, and anything distinctive. "
     "Posts that single out people by race are removed."
 )
 
 DETAIL_FIELDS = {
-    "top": "Top clothing (color, type)",
-    "bottom": "Bottom clothing",
-    "shoes": "Shoes",
-    "hair": "Hair",
-    "build": "Build and height",
-    "age": "Approximate age",
-    "other": "Distinguishing features (tattoos, glasses, bag, vehicle)",
+    "top": gettext_lazy("Top clothing (color, type)"),
+    "bottom": gettext_lazy("Bottom clothing"),
+    "shoes": gettext_lazy("Shoes"),
+    "hair": gettext_lazy("Hair"),
+    "build": gettext_lazy("Build and height"),
+    "age": gettext_lazy("Approximate age"),
+    "other": gettext_lazy("Distinguishing features (tattoos, glasses, bag, vehicle)"),
 }
-OPTIONAL_FIELDS = {"race": "Race or ethnicity (optional)"}
+OPTIONAL_FIELDS = {"race": gettext_lazy("Race or ethnicity (optional)")}
 MIN_DETAILS = 3
 
 _RACE_TERMS = re.compile(
@@ -68,11 +71,11 @@ def clean_person(person: object, *, text: str) -> dict[str, str]:
     if not cleaned:
         if mentions_race(text):
             raise Invalid(WARNING, {"person": [
-                "Your post mentions a person's race. Describe the person with the person "
-                "description fields instead, or remove the reference to race."]})
+                _("Your post mentions a person's race. Describe the person with the person "
+                  "description fields instead, or remove the reference to race.")]})
         return {}
     if len(details) < MIN_DETAILS:
         raise Invalid(WARNING, {"person": [
-            f"Give at least {MIN_DETAILS} details besides race "
-            f"(for example clothing, build, hair). Race alone is not a description."]})
+            _("Give at least %(count)s details besides race (for example clothing, build, "
+              "hair). Race alone is not a description.") % {"count": MIN_DETAILS}]})
     return cleaned

@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 
 from townsquare import policy
 from townsquare.core import cursors
@@ -26,14 +27,14 @@ def get_post(user: Any, post_id: int) -> Post:
         .first()
     )
     if post is None or not policy.can_view_post(user, post):
-        raise NotFound("No such post.")
+        raise NotFound(_("No such post."))
     return post
 
 
 def replies(user: Any, post: Post) -> list[Reply]:
     """The replies to `post` that `user` may see, oldest first."""
     if not policy.can_view_post(user, post):
-        raise NotFound("No such post.")
+        raise NotFound(_("No such post."))
     rows = Reply.objects.filter(post=post, deleted_at__isnull=True).select_related(
         "author__user", "author__neighborhood"
     )
@@ -52,10 +53,10 @@ def get_reply(user: Any, post: Post, reply_id: int) -> Reply:
         .first()
     )
     if reply is None:
-        raise NotFound("No such reply.")
+        raise NotFound(_("No such reply."))
     reply.post = post
     if not policy.can_view_reply(user, reply):
-        raise NotFound("No such reply.")
+        raise NotFound(_("No such reply."))
     return reply
 
 
@@ -114,7 +115,7 @@ def get_report(user: Any, report_id: int) -> Report:
         .first()
     )
     if report is None:
-        raise NotFound("No such report.")
+        raise NotFound(_("No such report."))
     return report
 
 

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from townsquare import policy
 from townsquare.accounts import codes, tasks
@@ -24,9 +25,9 @@ def invite_neighbor(user: Any, email: object) -> tuple[Invitation, str]:
     """
     inviter = policy.verified_resident_of(user)
     if inviter is None:
-        raise Forbidden("Only verified residents can invite neighbors.")
+        raise Forbidden(_("Only verified residents can invite neighbors."))
     address = clean_email(email)
-    ratelimit.hit("invite", inviter.pk, message="You have sent many invitations today.")
+    ratelimit.hit("invite", inviter.pk, message=_("You have sent many invitations today."))
     token = codes.new_token("inv")
     with transaction.atomic(durable=True):
         invitation = Invitation.objects.create(
@@ -56,7 +57,7 @@ def accept_invitation(user: Any, token: str) -> Resident:
     """The invited neighbor, signed up in the inviter's neighborhood, becomes verified."""
     resident = policy.resident_of(user)
     if resident is None:
-        raise Forbidden("Sign up first, then open the invitation link again.")
+        raise Forbidden(_("Sign up first, then open the invitation link again."))
     with transaction.atomic(durable=True):
         _accept_locked(resident, token, Invitation.objects.filter(used_at__isnull=True))
     return resident
@@ -65,20 +66,21 @@ def accept_invitation(user: Any, token: str) -> Resident:
 def _accept_locked(resident: Resident, token: str, open_invitations: QuerySet[Invitation]) -> None:
     invitation = find_invitation(token)
     if invitation is None:
-        raise Invalid("This invitation is not valid or has expired.",
-                      {"token": ["This invitation is not valid or has expired."]})
+        raise Invalid(_("This invitation is not valid or has expired."),
+                      {"token": [_("This invitation is not valid or has expired.")]})
     inviter = invitation.inviter
     if inviter.verified_at is None or not inviter.user.is_active:
-        raise Invalid("This invitation is no longer valid.",
-                      {"token": ["The neighbor who invited you can no longer vouch for you."]})
+        raise Invalid(_("This invitation is no longer valid."),
+                      {"token": [_("The neighbor who invited you can no longer vouch for you.")]})
     if inviter.neighborhood_id != resident.neighborhood_id:
-        raise Invalid("This invitation is for another neighborhood.", {"token": [
-            f"This invitation is for neighbors in {inviter.neighborhood.name}; your home is "
-            f"in {resident.neighborhood.name}. Ask for a postcard instead."]})
+        raise Invalid(_("This invitation is for another neighborhood."), {"token": [
+            _("This invitation is for neighbors in %(invited_to)s; your home is in "
+              "%(home)s. Ask for a postcard instead.")
+            % {"invited_to": inviter.neighborhood.name, "home": resident.neighborhood.name}]})
     # The conditional update makes the invitation single-use even under concurrent accepts.
     if not open_invitations.filter(pk=invitation.pk).update(
         used_at=timezone.now(), used_by=resident
     ):
-        raise Invalid("This invitation has already been used.",
-                      {"token": ["This invitation has already been used."]})
+        raise Invalid(_("This invitation has already been used."),
+                      {"token": [_("This invitation has already been used.")]})
     verify_resident(resident, method=Resident.Method.INVITATION, actor=inviter.user)

@@ -5,6 +5,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from townsquare import policy
 from townsquare.accounts import codes, tasks
@@ -36,11 +37,11 @@ def request_postcard_batch(actor: Any) -> PostcardBatch:
     after this transaction commits.
     """
     if not policy.is_operator(actor):
-        raise Forbidden("Only operators can print postcards.")
+        raise Forbidden(_("Only operators can print postcards."))
     with transaction.atomic(durable=True):
         residents = list(pending_postcard_residents().distinct())
         if not residents:
-            raise Invalid("No residents are waiting for a postcard.")
+            raise Invalid(_("No residents are waiting for a postcard."))
         batch = PostcardBatch.objects.create(created_by=actor)
         batch.residents.set(residents)
         audit.record(actor, "accounts.postcard_batch", batch, residents=len(residents))
@@ -52,17 +53,18 @@ def redeem_code(user: Any, code: object) -> Resident:
     """The resident types the code from their postcard. Single-use, expiring, rate-limited."""
     resident = policy.resident_of(user)
     if resident is None:
-        raise Forbidden("Only residents can verify with a postcard code.")
+        raise Forbidden(_("Only residents can verify with a postcard code."))
     if resident.is_verified:
         return resident
     ratelimit.hit(
         "verify_code", resident.pk,
-        message="Too many wrong codes. Please wait an hour before trying again.",
+        message=_("Too many wrong codes. Please wait an hour before trying again."),
     )
     text = codes.normalise_code(str(code or ""))
     if len(text) != codes.CODE_LENGTH:
-        raise Invalid("That code is not valid.", {"code": [
-            f"A postcard code has {codes.CODE_LENGTH} letters and digits."]})
+        raise Invalid(_("That code is not valid."), {"code": [
+            _("A postcard code has %(length)s letters and digits.")
+            % {"length": codes.CODE_LENGTH}]})
     now = timezone.now()
     with transaction.atomic(durable=True):
         usable = VerificationCode.objects.filter(
@@ -71,8 +73,8 @@ def redeem_code(user: Any, code: object) -> Resident:
         )
         # Conditional update: a code is used once even if two requests race.
         if not usable.update(used_at=now):
-            raise Invalid("That code is not valid or has expired.", {"code": [
-                "That code is not valid or has expired."]})
+            raise Invalid(_("That code is not valid or has expired."), {"code": [
+                _("That code is not valid or has expired.")]})
         verify_resident(resident, method=Resident.Method.POSTCARD, actor=user)
     ratelimit.reset("verify_code", resident.pk)
     return resident

@@ -16,6 +16,7 @@ import re
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from townsquare import policy
@@ -45,9 +46,9 @@ def start_totp_enrolment(user: Any) -> TOTPDevice:
     """The device waiting for its first code (the same one on every visit, so a reload
     does not change the secret the person is copying)."""
     if not policy.needs_second_factor(user):
-        raise Forbidden("Only agency staff enrol a second factor.")
+        raise Forbidden(_("Only agency staff enrol a second factor."))
     if has_second_factor(user):
-        raise Conflict("You have already set up your authenticator app.")
+        raise Conflict(_("You have already set up your authenticator app."))
     device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("pk").first()
     if device is None:
         device = TOTPDevice.objects.create(user=user, name=DEVICE_NAME, confirmed=False)
@@ -58,13 +59,13 @@ def confirm_totp_enrolment(user: Any, device: TOTPDevice, code: object, *,
                            client: str = "unknown") -> TOTPDevice:
     """The first code from the app proves it holds the secret: the device is confirmed."""
     if not policy.needs_second_factor(user):
-        raise Forbidden("Only agency staff enrol a second factor.")
+        raise Forbidden(_("Only agency staff enrol a second factor."))
     token = _clean_code(user, code, client)
     with transaction.atomic(durable=True):
         current = (TOTPDevice.objects.select_for_update()
                    .filter(pk=device.pk, user=user, confirmed=False).first())
         if current is None or has_second_factor(user):
-            raise Conflict("You have already set up your authenticator app.")
+            raise Conflict(_("You have already set up your authenticator app."))
         # verify_token records a failure (the throttle) itself; it must not be rolled back,
         # so the wrong code is reported after the transaction.
         waiting = _waiting(current)
@@ -92,7 +93,7 @@ def verify_second_factor(user: Any, code: object, *, client: str = "unknown") ->
         accepted = None if waiting else next(
             (d for d in devices if not _waiting(d) and d.verify_token(token)), None)
     if not devices:
-        raise Conflict("Set up your authenticator app first.")
+        raise Conflict(_("Set up your authenticator app first."))
     if accepted is None:
         raise _wrong_code(waiting)
     return accepted
@@ -103,8 +104,8 @@ def _clean_code(user: Any, code: object, client: str) -> str:
     # Counted before the check, so guessing costs an attempt whether or not it is right.
     limit_attempt("second_factor", account_key(user.email), client)
     if not _CODE.match(text):
-        raise Invalid("Enter the 6-digit code.",
-                      {"code": ["Enter the 6-digit code your authenticator app shows."]})
+        raise Invalid(_("Enter the 6-digit code."),
+                      {"code": [_("Enter the 6-digit code your authenticator app shows.")]})
     return text
 
 
@@ -117,7 +118,7 @@ def _waiting(device: TOTPDevice) -> bool:
 
 def _wrong_code(waiting: bool) -> Invalid:
     if waiting:
-        return Invalid("Too many wrong codes.", {"code": [
-            "After a wrong code, wait a few seconds, then type the newest code."]})
-    return Invalid("That code is not right.", {"code": [
-        "That code is not right. Check the time on your phone and type the newest code."]})
+        return Invalid(_("Too many wrong codes."), {"code": [
+            _("After a wrong code, wait a few seconds, then type the newest code.")]})
+    return Invalid(_("That code is not right."), {"code": [
+        _("That code is not right. Check the time on your phone and type the newest code.")]})

@@ -54,10 +54,10 @@ def signup_resident(
     except Invalid as exc:
         errors.update(exc.fields or {"address": [exc.detail]})
     if errors:
-        raise Invalid("Please correct the highlighted fields.", errors)
+        raise Invalid(_("Please correct the highlighted fields."), errors)
     if User.objects.filter(email=cleaned["email"]).exists():
-        raise Conflict("An account with this email already exists.",
-                       {"email": ["An account with this email already exists."]})
+        raise Conflict(_("An account with this email already exists."),
+                       {"email": [_("An account with this email already exists.")]})
 
     try:
         with transaction.atomic(durable=True):
@@ -74,8 +74,8 @@ def signup_resident(
                 invitation = Invitation.objects.filter(used_at__isnull=True)
                 _accept_locked(resident, invitation_token, invitation)
     except IntegrityError as exc:  # two sign-ups with one email at the same moment
-        raise Conflict("An account with this email already exists.",
-                       {"email": ["An account with this email already exists."]}) from exc
+        raise Conflict(_("An account with this email already exists."),
+                       {"email": [_("An account with this email already exists.")]}) from exc
     return resident
 
 
@@ -84,22 +84,22 @@ def _locate_home(*, lat: object, lon: object, address: object, city: City | None
         text = clean_text(address, field="address", max_length=200)
         found = _find_address(text, city)
         if found is None:
-            raise Invalid("We could not find that address.", {"address": [
-                "We could not find that address. Check the spelling, or pick your home on "
-                "the map instead."]})
+            raise Invalid(_("We could not find that address."), {"address": [
+                _("We could not find that address. Check the spelling, or pick your home on "
+                  "the map instead.")]})
         if found.neighborhood_id is None:
-            raise Invalid("That address is outside every neighborhood.", {"address": [
-                "That address is not inside any neighborhood we serve."]})
+            raise Invalid(_("That address is outside every neighborhood."), {"address": [
+                _("That address is not inside any neighborhood we serve.")]})
         return {"neighborhood_id": found.neighborhood_id, "home_lat": found.lat,
                 "home_lon": found.lon, "home_address": found.text, "street": found.street}
     if lat in (None, "") and lon in (None, ""):
-        raise Invalid("Tell us where you live.", {"address": [
-            "Enter your address or pick your home on the map."]})
+        raise Invalid(_("Tell us where you live."), {"address": [
+            _("Enter your address or pick your home on the map.")]})
     lat_f, lon_f = clean_coordinates(lat, lon)
     nbhd = geoindex.locate_point(lat_f, lon_f, city=city)
     if nbhd is None:
-        raise Invalid("That point is outside every neighborhood.", {"lat": [
-            "That point is not inside any neighborhood we serve."]})
+        raise Invalid(_("That point is outside every neighborhood."), {"lat": [
+            _("That point is not inside any neighborhood we serve.")]})
     return {"neighborhood_id": nbhd.pk, "home_lat": lat_f, "home_lon": lon_f,
             "home_address": "", "street": _nearest_street(nbhd, lat_f, lon_f)}
 

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from townsquare.places.models import Neighborhood
 
@@ -10,9 +11,9 @@ class Resident(models.Model):
     """A person who lives in a neighborhood. The home point and address are private."""
 
     class Method(models.TextChoices):
-        POSTCARD = "postcard", "Postcard code"
-        INVITATION = "invitation", "Invitation from a verified neighbor"
-        OPERATOR = "operator", "Verified by an operator"
+        POSTCARD = "postcard", _("Postcard code")
+        INVITATION = "invitation", _("Invitation from a verified neighbor")
+        OPERATOR = "operator", _("Verified by an operator")
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="resident"

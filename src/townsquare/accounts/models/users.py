@@ -5,6 +5,7 @@ from typing import Any
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class UserManager(BaseUserManager["User"]):
@@ -30,9 +31,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     display_name = models.CharField(max_length=80)
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(
-        default=False, help_text="Operators: may use the admin and run the site."
+        default=False, help_text=_("Operators: may use the admin and run the site.")
     )
-    is_demo = models.BooleanField(default=False, help_text="A generated demo account.")
+    is_demo = models.BooleanField(default=False, help_text=_("A generated demo account."))
     date_joined = models.DateTimeField(default=timezone.now)
 
     objects = UserManager()

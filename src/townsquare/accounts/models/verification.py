@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from townsquare.accounts.models.residents import Resident
 
@@ -10,9 +11,9 @@ class PostcardBatch(models.Model):
     """A printable PDF of postcards, one per pending resident, that an operator mails."""
 
     class Status(models.TextChoices):
-        PENDING = "pending", "Being prepared"
-        READY = "ready", "Ready to print"
-        FAILED = "failed", "Failed"
+        PENDING = "pending", _("Being prepared")
+        READY = "ready", _("Ready to print")
+        FAILED = "failed", _("Failed")
 
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
@@ -25,7 +26,7 @@ class PostcardBatch(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
-        verbose_name_plural = "postcard batches"
+        verbose_name_plural = _("postcard batches")
 
     def __str__(self) -> str:
         return f"Postcard batch #{self.pk} ({self.status})"

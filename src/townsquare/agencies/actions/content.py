@@ -9,6 +9,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from townsquare.accounts.validation import clean_text
 from townsquare.agencies.models import AgencyPost
 from townsquare.core.errors import Invalid
@@ -32,7 +34,7 @@ class Errors(dict[str, list[str]]):
 
     def raise_if_any(self) -> None:
         if self:
-            raise Invalid("Please correct the highlighted fields.", dict(self))
+            raise Invalid(_("Please correct the highlighted fields."), dict(self))
 
 
 def clean_content(values: dict[str, Any], errors: Errors) -> dict[str, Any]:
@@ -53,21 +55,21 @@ def clean_content(values: dict[str, Any], errors: Errors) -> dict[str, Any]:
 
     if kind == Kind.EVENT:
         if values["event_starts_at"] is None:
-            errors.add("event_starts_at", "An event needs its start time.")
+            errors.add("event_starts_at", _("An event needs its start time."))
         if not cleaned.get("event_place"):
-            errors.add("event_place", "An event needs its place.")
+            errors.add("event_place", _("An event needs its place."))
     elif kind in Kind.values:
         for field in EVENT_FIELDS:
             if values[field] not in (None, ""):
-                errors.add(field, "Only events have a start time and a place.")
+                errors.add(field, _("Only events have a start time and a place."))
     if kind != Kind.REQUEST_FOR_INFORMATION and kind in Kind.values:
         for field in RFI_FIELDS:
             if values[field] not in (None, ""):
-                errors.add(field, "Only requests for information have an area and a time "
-                                  "window.")
+                errors.add(field, _("Only requests for information have an area and a time "
+                                  "window."))
     start, end = cleaned.get("rfi_from"), cleaned.get("rfi_until")
     if start is not None and end is not None and end < start:
-        errors.add("rfi_until", "The time window ends before it starts.")
+        errors.add("rfi_until", _("The time window ends before it starts."))
     return cleaned
 
 
@@ -80,12 +82,12 @@ def clean_schedule(*, publish_at: object, expires_at: object, now: dt.datetime,
     it); `check_expiry` False likewise for an expiry the edit leaves alone."""
     when = aware(publish_at, "publish_at", errors)
     if when is not None and scheduling and when <= now:
-        errors.add("publish_at", "Schedule a time in the future, or leave it out to publish "
-                                 "now.")
+        errors.add("publish_at", _("Schedule a time in the future, or leave it out to publish "
+                                 "now."))
     start = when if when is not None else now
     until = aware(expires_at, "expires_at", errors)
     if until is not None and (check_expiry or scheduling) and until <= max(start, now):
-        errors.add("expires_at", "The expiry must come after the publish time.")
+        errors.add("expires_at", _("The expiry must come after the publish time."))
     return start, until
 
 
@@ -93,9 +95,9 @@ def aware(value: object, field: str, errors: Errors) -> dt.datetime | None:
     if value is None:
         return None
     if not isinstance(value, dt.datetime):
-        errors.add(field, "Must be a date and time (ISO 8601).")
+        errors.add(field, _("Must be a date and time (ISO 8601)."))
         return None
     if value.tzinfo is None or value.utcoffset() is None:
-        errors.add(field, "Include the time zone offset, e.g. 2025-06-01T18:00:00-07:00.")
+        errors.add(field, _("Include the time zone offset, e.g. 2025-06-01T18:00:00-07:00."))
         return None
     return value

@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import IO, Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from townsquare import policy
 from townsquare.agencies import images
@@ -16,13 +17,13 @@ MAX_IMAGES = 10
 def attach_image(user: Any, post: AgencyPost, stream: IO[bytes], size: int) -> AgencyPostImage:
     """Attach an image (metadata stripped, see agencies/images.py) to a post."""
     if not policy.can_view_agency_internal(user, post.agency):
-        raise NotFound("No such post.")
+        raise NotFound(_("No such post."))
     if not policy.can_publish(user, post.agency):
-        raise Forbidden("Only the agency's publishers and admins attach images.")
+        raise Forbidden(_("Only the agency's publishers and admins attach images."))
     if post.status == AgencyPost.Status.WITHDRAWN:
-        raise Conflict("The post has been withdrawn.")
+        raise Conflict(_("The post has been withdrawn."))
     if post.images.count() >= MAX_IMAGES:
-        raise Conflict(f"A post has at most {MAX_IMAGES} images.")
+        raise Conflict(_("A post has at most %(count)s images.") % {"count": MAX_IMAGES})
     clean = images.clean(stream, size)
     name = images.store(clean)
     try:

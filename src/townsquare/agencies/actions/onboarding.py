@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from townsquare import policy
 from townsquare.accounts.validation import clean_email, clean_text
@@ -39,7 +40,7 @@ def apply_for_agency(
                              email_domain=email_domain, contact_name=contact_name,
                              contact_email=contact_email, require_contact=True)
     ratelimit.hit("signup", f"agency:{client or 'unknown'}",
-                  message="Too many applications from here. Try again later.")
+                  message=_("Too many applications from here. Try again later."))
     with transaction.atomic(durable=True):
         agency = _create(cleaned, status=Agency.Status.PENDING)
         audit.record(actor, "agencies.apply", agency, agency=agency, name=agency.name)
@@ -60,12 +61,12 @@ def approve_agency(actor: Any, agency: Agency, *, note: str = "",
     set in the same step; without either it is left as it is.
     """
     if not policy.can_review_agencies(actor):
-        raise Forbidden("Only operators review agency applications.")
+        raise Forbidden(_("Only operators review agency applications."))
     note = _review_note(note)
     chosen: list[Neighborhood] | None = None
     if all_neighborhoods and neighborhoods is not None:
-        raise Invalid("Give the jurisdiction: all neighborhoods, or a list of them.", {
-            "neighborhoods": ["Choose all neighborhoods, or name at least one."]})
+        raise Invalid(_("Give the jurisdiction: all neighborhoods, or a list of them."), {
+            "neighborhoods": [_("Choose all neighborhoods, or name at least one.")]})
     if all_neighborhoods:
         chosen = []
     elif neighborhoods is not None:
@@ -77,7 +78,7 @@ def approve_agency(actor: Any, agency: Agency, *, note: str = "",
             status=Agency.Status.APPROVED, verified_at=now, reviewed_by=actor,
             review_note=note, **scope)
         if not updated:
-            raise Conflict("This application has already been reviewed.")
+            raise Conflict(_("This application has already been reviewed."))
         if chosen is not None:
             agency.jurisdiction.set(chosen)
             scope["neighborhoods"] = [n.slug for n in chosen]
@@ -89,13 +90,13 @@ def approve_agency(actor: Any, agency: Agency, *, note: str = "",
 
 def reject_agency(actor: Any, agency: Agency, *, note: str = "") -> Agency:
     if not policy.can_review_agencies(actor):
-        raise Forbidden("Only operators review agency applications.")
+        raise Forbidden(_("Only operators review agency applications."))
     note = _review_note(note)
     with transaction.atomic(durable=True):
         updated = Agency.objects.filter(pk=agency.pk, status=Agency.Status.PENDING).update(
             status=Agency.Status.REJECTED, reviewed_by=actor, review_note=note)
         if not updated:
-            raise Conflict("This application has already been reviewed.")
+            raise Conflict(_("This application has already been reviewed."))
         audit.record(actor, "agencies.reject", agency, agency=agency, note=note)
     agency.refresh_from_db()
     return agency
@@ -112,13 +113,13 @@ def create_agency(
     must exist in the city).
     """
     if actor is not None and not policy.can_review_agencies(actor):
-        raise Forbidden("Only operators create agencies.")
+        raise Forbidden(_("Only operators create agencies."))
     cleaned = _clean_profile(name=name, kind=kind, city=city, website=website,
                              email_domain=email_domain, contact_name="", contact_email="",
                              require_contact=False)
     if all_neighborhoods == (neighborhoods is not None):
-        raise Invalid("Give the jurisdiction: all neighborhoods, or a list of them.", {
-            "neighborhoods": ["Choose all neighborhoods, or name at least one."]})
+        raise Invalid(_("Give the jurisdiction: all neighborhoods, or a list of them."), {
+            "neighborhoods": [_("Choose all neighborhoods, or name at least one.")]})
     chosen: list[Neighborhood] = []
     if neighborhoods is not None:
         chosen = _jurisdiction(city, neighborhoods)
@@ -135,14 +136,16 @@ def create_agency(
 def _jurisdiction(city: City, slugs: list[str]) -> list[Neighborhood]:
     wanted = list(dict.fromkeys(s.strip().lower() for s in slugs if s.strip()))
     if not wanted:
-        raise Invalid("Name at least one neighborhood.",
-                      {"neighborhoods": ["Name at least one neighborhood."]})
+        raise Invalid(_("Name at least one neighborhood."),
+                      {"neighborhoods": [_("Name at least one neighborhood.")]})
     found = {n.slug: n for n in Neighborhood.objects.filter(city=city, slug__in=wanted)}
     missing = [s for s in wanted if s not in found]
     if missing:
-        raise Invalid(f"No neighborhood {', '.join(missing)} in {city.name}.",
-                      {"neighborhoods": [f"No neighborhood {s!r} in {city.name}."
-                                         for s in missing]})
+        raise Invalid(
+            _("No neighborhood %(slugs)s in %(city)s.")
+            % {"slugs": ", ".join(missing), "city": city.name},
+            {"neighborhoods": [_("No neighborhood %(slug)s in %(city)s.")
+                               % {"slug": repr(s), "city": city.name} for s in missing]})
     return [found[s] for s in wanted]
 
 
@@ -160,12 +163,12 @@ def _clean_profile(*, name: object, kind: object, city: City | None, website: ob
 
     check("name", lambda: clean_text(name, field="name", max_length=200))
     if "name" in cleaned and not slugify(cleaned["name"]):
-        errors["name"] = ["The name needs letters or digits."]
+        errors["name"] = [_("The name needs letters or digits.")]
     if kind not in Agency.Kind.values:
-        errors["kind"] = [f"Choose one of: {', '.join(Agency.Kind.values)}."]
+        errors["kind"] = [_("Choose one of: %(kinds)s.") % {"kinds": ", ".join(Agency.Kind.values)}]
     cleaned["kind"] = kind
     if city is None:
-        errors["city"] = ["Choose the agency's city."]
+        errors["city"] = [_("Choose the agency's city.")]
     check("website", lambda: _clean_website(website, required=require_contact))
     check("email_domain", lambda: _clean_domain(email_domain, required=require_contact))
     check("contact_name", lambda: clean_text(contact_name, field="contact_name",
@@ -175,11 +178,12 @@ def _clean_profile(*, name: object, kind: object, city: City | None, website: ob
         domain = cleaned.get("email_domain")
         address = cleaned.get("contact_email")
         if domain and address and not _in_domain(address, domain):
-            errors["contact_email"] = [f"Use an address at {domain}, the agency's domain."]
+            errors["contact_email"] = [
+                _("Use an address at %(domain)s, the agency's domain.") % {"domain": domain}]
     else:
         cleaned["contact_email"] = ""
     if errors:
-        raise Invalid("Please correct the highlighted fields.", errors)
+        raise Invalid(_("Please correct the highlighted fields."), errors)
     return cleaned
 
 
@@ -190,8 +194,8 @@ def _clean_website(value: object, *, required: bool) -> str:
     try:
         URLValidator(schemes=["https", "http"])(text)
     except ValidationError as exc:
-        raise Invalid("Enter the agency's website.",
-                      {"website": ["Enter a full address, like https://police.example.gov."]}
+        raise Invalid(_("Enter the agency's website."),
+                      {"website": [_("Enter a full address, like https://police.example.gov.")]}
                       ) from exc
     return text
 
@@ -200,8 +204,8 @@ def _clean_domain(value: object, *, required: bool) -> str:
     text = clean_text(value, field="email_domain", max_length=200, required=required)
     text = text.lower().removeprefix("@")
     if text and not _DOMAIN.match(text):
-        raise Invalid("Enter an email domain.",
-                      {"email_domain": ["Enter a domain, like police.example.gov."]})
+        raise Invalid(_("Enter an email domain."),
+                      {"email_domain": [_("Enter a domain, like police.example.gov.")]})
     return text
 
 
@@ -232,5 +236,5 @@ def _create(cleaned: dict[str, Any], *, status: str, all_neighborhoods: bool = F
                 )
         except IntegrityError:  # taken meanwhile by a concurrent application
             continue
-    raise Conflict("Too many agencies have this name.")
+    raise Conflict(_("Too many agencies have this name."))
 

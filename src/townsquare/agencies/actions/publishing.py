@@ -16,6 +16,7 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from townsquare import policy
 from townsquare.agencies import targeting, tasks
@@ -45,7 +46,7 @@ def publish_agency_post(
     """Publish (or schedule) a post. Returns (post, created): a retried request with the
     same Idempotency-Key within 24 hours gets the first post back, created False."""
     if not policy.can_publish(user, agency):
-        raise Forbidden("Only the agency's publishers and admins publish.")
+        raise Forbidden(_("Only the agency's publishers and admins publish."))
     key = clean_idempotency_key(idempotency_key)
     if key:
         earlier = _replay(agency, key)
@@ -119,21 +120,21 @@ def update_agency_post(user: Any, post: AgencyPost, **changes: Any) -> AgencyPos
     edited is marked edited for residents; an edit that changes nothing is not recorded.
     """
     if not policy.can_view_agency_internal(user, post.agency):
-        raise NotFound("No such post.")
+        raise NotFound(_("No such post."))
     if not policy.can_publish(user, post.agency):
-        raise Forbidden("Only the agency's publishers and admins edit posts.")
+        raise Forbidden(_("Only the agency's publishers and admins edit posts."))
     allowed = {*CONTENT_FIELDS, "publish_at", "expires_at"}
     unknown = set(changes) - allowed
     if unknown:
-        raise Invalid("These fields cannot be edited.",
-                      {name: ["This field cannot be edited."] for name in sorted(unknown)})
+        raise Invalid(_("These fields cannot be edited."),
+                      {name: [_("This field cannot be edited.")] for name in sorted(unknown)})
     now = timezone.now()
     if post.current_status(now) == AgencyPost.Status.WITHDRAWN:
-        raise Conflict("A withdrawn post cannot be edited.")
+        raise Conflict(_("A withdrawn post cannot be edited."))
     scheduled = post.current_status(now) == AgencyPost.Status.SCHEDULED
     errors = Errors()
     if "publish_at" in changes and not scheduled:
-        errors.add("publish_at", "The post is already published; its time cannot change.")
+        errors.add("publish_at", _("The post is already published; its time cannot change."))
     values = {field: changes.get(field, getattr(post, field)) for field in CONTENT_FIELDS}
     content = clean_content(values, errors)
     moving = "publish_at" in changes and scheduled
@@ -167,16 +168,16 @@ def update_agency_post(user: Any, post: AgencyPost, **changes: Any) -> AgencyPos
 def withdraw_agency_post(user: Any, post: AgencyPost, *, note: str = "") -> AgencyPost:
     """The post leaves every feed and inbox at once; staff still see it, marked withdrawn."""
     if not policy.can_view_agency_internal(user, post.agency):
-        raise NotFound("No such post.")
+        raise NotFound(_("No such post."))
     if not policy.can_withdraw(user, post.agency):
-        raise Forbidden("Only the agency's publishers and admins withdraw posts.")
+        raise Forbidden(_("Only the agency's publishers and admins withdraw posts."))
     with transaction.atomic(durable=True):
         now = timezone.now()
         updated = AgencyPost.objects.filter(pk=post.pk).exclude(
             status=AgencyPost.Status.WITHDRAWN
         ).update(status=AgencyPost.Status.WITHDRAWN, withdrawn_at=now)
         if not updated:
-            raise Conflict("The post has already been withdrawn.")
+            raise Conflict(_("The post has already been withdrawn."))
         feed_rows.remove_agency_post(post.pk)
         audit.record(user, "agencies.post_withdrawn", post, agency=post.agency,
                      note=note[:500])
@@ -189,8 +190,8 @@ def clean_idempotency_key(value: object) -> str:
         return ""
     if (not isinstance(value, str) or len(value) > 100
             or not set(value) <= _KEY_CHARS):
-        raise Invalid("The Idempotency-Key is not valid.", {"idempotency_key": [
-            "At most 100 characters: letters, digits, '-', '_', '.', ':'."]})
+        raise Invalid(_("The Idempotency-Key is not valid."), {"idempotency_key": [
+            _("At most 100 characters: letters, digits, '-', '_', '.', ':'.")]})
     return value
 
 
@@ -199,7 +200,7 @@ def _replay(agency: Agency, key: str) -> AgencyPost | None:
     if earlier is None:
         return None
     if timezone.now() - earlier.created_at > IDEMPOTENCY_WINDOW:
-        raise Conflict("This Idempotency-Key was used more than 24 hours ago; use a new one.")
+        raise Conflict(_("This Idempotency-Key was used more than 24 hours ago; use a new one."))
     return earlier
 
 

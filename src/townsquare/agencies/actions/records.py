@@ -6,6 +6,7 @@ from typing import Any, Literal
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from townsquare import policy
 from townsquare.agencies import exports, selectors
@@ -29,7 +30,7 @@ def record_replies_read(user: Any, post: AgencyPost, *, count: int) -> None:
 def export_agency(user: Any, agency: Agency, fmt: Literal["csv", "json"]) -> bytes:
     """All the agency's posts and the replies to them, for a public-records request."""
     if not policy.can_export(user, agency):
-        raise Forbidden("Only the agency's admins export its records.")
+        raise Forbidden(_("Only the agency's admins export its records."))
     now = timezone.now()
     with transaction.atomic(durable=True):
         records = selectors.export_records(agency)
@@ -44,7 +45,7 @@ def export_audit_log(user: Any, agency: Agency) -> list[AuditLog]:
     """The agency's whole audit log, for its CSV download; the download is logged first, so
     the file includes its own entry."""
     if not policy.can_view_audit(user, agency):
-        raise Forbidden("Only the agency's admins and operators read its audit log.")
+        raise Forbidden(_("Only the agency's admins and operators read its audit log."))
     with transaction.atomic(durable=True):
         audit.record(user, "agencies.audit_exported", agency, agency=agency)
         return selectors.audit_entries(user, agency, limit=None)

@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 from townsquare import policy
 from townsquare.accounts.models import Resident, User
@@ -27,14 +28,15 @@ def add_agency_staff(agency: Agency, email: object, role: object, *, actor: Any 
     the new member after the commit; the command line prints it instead.
     """
     _require(policy.can_manage_staff(actor, agency) if actor is not None else True,
-             "Only the agency's admins and operators manage its staff.")
+             _("Only the agency's admins and operators manage its staff."))
     if not agency.is_approved:
-        raise Conflict("The agency has not been approved yet.")
+        raise Conflict(_("The agency has not been approved yet."))
     address = clean_email(email)
     chosen_role = _clean_role(role)
     if agency.email_domain and not _in_domain(address, agency.email_domain):
-        raise Invalid("Staff use their work email.", {"email": [
-            f"Use an address at {agency.email_domain}, the agency's email domain."]})
+        raise Invalid(_("Staff use their work email."), {"email": [
+            _("Use an address at %(domain)s, the agency's email domain.")
+            % {"domain": agency.email_domain}]})
     name = clean_text(display_name, field="display_name", max_length=80, required=False)
     try:
         with transaction.atomic(durable=True):
@@ -45,8 +47,8 @@ def add_agency_staff(agency: Agency, email: object, role: object, *, actor: Any 
             _check_account(user, agency)
             staff = AgencyStaff.objects.filter(agency=agency, user=user).first()
             if staff is not None and staff.active:
-                raise Conflict("This account is already on the agency's staff.",
-                               {"email": ["Already on the staff; change the role instead."]})
+                raise Conflict(_("This account is already on the agency's staff."),
+                               {"email": [_("Already on the staff; change the role instead.")]})
             if staff is None:
                 staff = AgencyStaff.objects.create(agency=agency, user=user, role=chosen_role)
             else:  # removed earlier, invited back
@@ -59,16 +61,16 @@ def add_agency_staff(agency: Agency, email: object, role: object, *, actor: Any 
                 transaction.on_commit(lambda: tasks.send_staff_invitation.enqueue(
                     staff_id=staff.pk, link=link))
     except IntegrityError as exc:  # the same invitation twice at the same moment
-        raise Conflict("This account is already on the agency's staff.") from exc
+        raise Conflict(_("This account is already on the agency's staff.")) from exc
     return staff, link
 
 
 def change_staff_role(actor: Any, staff: AgencyStaff, role: object) -> AgencyStaff:
     _require(policy.can_manage_staff(actor, staff.agency),
-             "Only the agency's admins and operators manage its staff.")
+             _("Only the agency's admins and operators manage its staff."))
     chosen_role = _clean_role(role)
     if not staff.active:
-        raise NotFound("No such staff member.")
+        raise NotFound(_("No such staff member."))
     if staff.role == chosen_role:
         return staff
     with transaction.atomic(durable=True):
@@ -84,9 +86,9 @@ def change_staff_role(actor: Any, staff: AgencyStaff, role: object) -> AgencySta
 def remove_agency_staff(actor: Any, staff: AgencyStaff) -> None:
     """The membership ends (kept, inactive, for the audit trail); the account stays."""
     _require(policy.can_manage_staff(actor, staff.agency),
-             "Only the agency's admins and operators manage its staff.")
+             _("Only the agency's admins and operators manage its staff."))
     if not staff.active:
-        raise NotFound("No such staff member.")
+        raise NotFound(_("No such staff member."))
     with transaction.atomic(durable=True):
         _keep_an_admin(staff, leaving=True)
         AgencyStaff.objects.filter(pk=staff.pk).update(active=False)
@@ -103,30 +105,32 @@ def _keep_an_admin(staff: AgencyStaff, *, leaving: bool) -> None:
                   .filter(agency_id=staff.agency_id, role=AgencyStaff.Role.ADMIN, active=True)
                   .values_list("pk", flat=True))
     if admins == [staff.pk]:
-        raise Conflict("The agency's last admin cannot leave; make someone else admin first.")
+        raise Conflict(_("The agency's last admin cannot leave; make someone else admin first."))
 
 
 def _check_account(user: User, agency: Agency) -> None:
     if Resident.objects.filter(user=user).exists():
-        raise Conflict("This email belongs to a resident's account.", {"email": [
-            "This email belongs to a resident's account. Staff use a separate work account "
-            "(so the agency never sees a resident's own neighborhood)."]})
+        raise Conflict(_("This email belongs to a resident's account."), {"email": [
+            _("This email belongs to a resident's account. Staff use a separate work account "
+              "(so the agency never sees a resident's own neighborhood).")]})
     if user.is_staff or user.is_superuser:
-        raise Conflict("This email belongs to an operator.", {"email": [
-            "Operators cannot be agency staff; use another account."]})
+        raise Conflict(_("This email belongs to an operator."), {"email": [
+            _("Operators cannot be agency staff; use another account.")]})
     if not user.is_active:
-        raise Conflict("This account is deactivated.", {"email": ["This account is deactivated."]})
+        message = _("This account is deactivated.")
+        raise Conflict(message, {"email": [message]})
     other = (AgencyStaff.objects.filter(user=user, active=True).exclude(agency=agency)
              .select_related("agency").first())
     if other is not None:
-        raise Conflict("This account belongs to another agency's staff.", {"email": [
-            f"This account is on the staff of {other.agency.name}; one agency per account."]})
+        raise Conflict(_("This account belongs to another agency's staff."), {"email": [
+            _("This account is on the staff of %(agency)s; one agency per account.")
+            % {"agency": other.agency.name}]})
 
 
 def _clean_role(role: object) -> str:
     if role not in AgencyStaff.Role.values:
-        raise Invalid("Choose a role.", {"role": [
-            f"Choose one of: {', '.join(AgencyStaff.Role.values)}."]})
+        raise Invalid(_("Choose a role."), {"role": [
+            _("Choose one of: %(roles)s.") % {"roles": ", ".join(AgencyStaff.Role.values)}]})
     return str(role)
 
 

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from townsquare.places.models import City, Neighborhood
 
@@ -14,16 +15,16 @@ class Agency(models.Model):
     """
 
     class Kind(models.TextChoices):
-        POLICE = "police", "Police"
-        FIRE = "fire", "Fire"
-        CITY = "city", "City department"
-        UTILITY = "utility", "Utility"
-        OTHER = "other", "Other public agency"
+        POLICE = "police", _("Police")
+        FIRE = "fire", _("Fire")
+        CITY = "city", _("City department")
+        UTILITY = "utility", _("Utility")
+        OTHER = "other", _("Other public agency")
 
     class Status(models.TextChoices):
-        PENDING = "pending", "Waiting for review"
-        APPROVED = "approved", "Approved"
-        REJECTED = "rejected", "Rejected"
+        PENDING = "pending", _("Waiting for review")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
 
     name = models.CharField(max_length=200)
     # Unique across the whole site, not only per city: the API and the CLI name an agency
@@ -32,7 +33,7 @@ class Agency(models.Model):
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.OTHER)
     website = models.URLField(max_length=300, blank=True)
     email_domain = models.CharField(max_length=200, blank=True,
-                                    help_text="Staff accounts must use this email domain.")
+                                    help_text=_("Staff accounts must use this email domain."))
     city = models.ForeignKey(City, on_delete=models.PROTECT, related_name="agencies")
     contact_name = models.CharField(max_length=200, blank=True)
     contact_email = models.EmailField(blank=True)
@@ -50,7 +51,7 @@ class Agency(models.Model):
 
     class Meta:
         ordering = ["name"]
-        verbose_name_plural = "agencies"
+        verbose_name_plural = _("agencies")
 
     def __str__(self) -> str:
         return self.name
@@ -66,9 +67,9 @@ class AgencyStaff(models.Model):
     policy.py can treat "staff" and "resident" as separate people."""
 
     class Role(models.TextChoices):
-        ADMIN = "admin", "Admin (staff and settings)"
-        PUBLISHER = "publisher", "Publisher (posts)"
-        TIPS = "tips", "Tips (reads and handles replies)"
+        ADMIN = "admin", _("Admin (staff and settings)")
+        PUBLISHER = "publisher", _("Publisher (posts)")
+        TIPS = "tips", _("Tips (reads and handles replies)")
 
     agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="staff")
     user = models.ForeignKey(
@@ -80,7 +81,7 @@ class AgencyStaff(models.Model):
 
     class Meta:
         ordering = ["agency", "user__email"]
-        verbose_name_plural = "agency staff"
+        verbose_name_plural = _("agency staff")
         constraints = [
             models.UniqueConstraint(fields=["agency", "user"], name="one_membership_per_agency"),
         ]

@@ -5,6 +5,7 @@ import datetime as dt
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from townsquare.agencies.models.agencies import Agency
 from townsquare.places.models import Neighborhood
@@ -20,16 +21,16 @@ class AgencyPost(models.Model):
     """
 
     class Kind(models.TextChoices):
-        ALERT = "alert", "Alert"
-        ADVISORY = "advisory", "Advisory"
-        NEWS = "news", "News"
-        EVENT = "event", "Event"
-        REQUEST_FOR_INFORMATION = "request_for_information", "Request for information"
+        ALERT = "alert", _("Alert")
+        ADVISORY = "advisory", _("Advisory")
+        NEWS = "news", _("News")
+        EVENT = "event", _("Event")
+        REQUEST_FOR_INFORMATION = "request_for_information", _("Request for information")
 
     class Status(models.TextChoices):
-        SCHEDULED = "scheduled", "Scheduled"
-        PUBLISHED = "published", "Published"
-        WITHDRAWN = "withdrawn", "Withdrawn"
+        SCHEDULED = "scheduled", _("Scheduled")
+        PUBLISHED = "published", _("Published")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
 
     agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="posts")
     author = models.ForeignKey(

@@ -8,6 +8,7 @@ itself is public, so that says nothing new. See docs/agencies.md for the roles.
 from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 from ninja import Router
 
 from townsquare.agencies import actions, exports, selectors
@@ -49,7 +50,7 @@ def apply_for_agency(request: HttpRequest, payload: ApplicationIn) -> tuple[int,
     try:
         city = places.get_city(payload.city)
     except NotFound as exc:
-        raise Invalid("No such city.", {"city": ["No city has this slug."]}) from exc
+        raise Invalid(_("No such city."), {"city": [_("No city has this slug.")]}) from exc
     user = request.user if getattr(request.user, "is_authenticated", False) else None
     agency = actions.apply_for_agency(
         name=payload.name, kind=payload.kind, city=city, website=payload.website,

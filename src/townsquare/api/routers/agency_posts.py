@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.http import FileResponse, HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Router
 
 from townsquare.agencies import actions, images, selectors
@@ -51,7 +52,7 @@ def agency_post_image(request: HttpRequest, id: Id, image_id: Id) -> FileRespons
     image = selectors.get_image(request.auth, id, image_id)
     path = images.path_of(image.file_name)
     if not path.exists():
-        raise NotFound("No such image.")
+        raise NotFound(_("No such image."))
     response = FileResponse(path.open("rb"), content_type=image.content_type)
     response["Cache-Control"] = "private, max-age=3600"
     return response

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Query, Router
 
 from townsquare.api import pagination, serializers
@@ -43,7 +44,7 @@ def locate(
     """The neighborhood (and its city) that contains the point; 404 outside every one."""
     nbhd = geoindex.locate_point(lat, lon)
     if nbhd is None:
-        raise NotFound("That point is not inside any neighborhood.")
+        raise NotFound(_("That point is not inside any neighborhood."))
     return serializers.located(nbhd)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Router
 
 from townsquare.accounts import actions, selectors
@@ -33,7 +34,7 @@ def _city(slug: str | None) -> City | None:
     try:
         return places.get_city(slug)
     except NotFound as exc:
-        raise Invalid("No such city.", {"city": ["No city has this slug."]}) from exc
+        raise Invalid(_("No such city."), {"city": [_("No city has this slug.")]}) from exc
 
 
 @router.post("/residents", response={201: ResidentCreated, **errors(400, 409, 429)},

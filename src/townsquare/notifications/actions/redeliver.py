@@ -15,6 +15,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from townsquare import policy
 from townsquare.core import audit
@@ -31,8 +32,8 @@ def given_up(*, agency_post_id: int | None = None, channel: str | None = None,
         rows = rows.filter(agency_post_id=agency_post_id)
     if channel:
         if channel not in Delivery.Channel.values:
-            raise Invalid("Unknown channel.", fields={"channel": [
-                f"One of: {', '.join(Delivery.Channel.values)}."]})
+            raise Invalid(_("Unknown channel."), fields={"channel": [
+                _("One of: %(channels)s.") % {"channels": ", ".join(Delivery.Channel.values)}]})
         rows = rows.filter(channel=channel)
     if since is not None:
         rows = rows.filter(queued_at__gte=since)
@@ -52,7 +53,7 @@ def redeliver(actor: Any, *, agency_post_id: int | None = None, channel: str | N
     """Queue again the given-up deliveries that match (see `given_up`); return how many.
     With `dry_run`, only count them. For operators (the command runs as the system)."""
     if actor is not None and not policy.is_operator(actor):
-        raise Forbidden("Only operators send messages again across agencies.")
+        raise Forbidden(_("Only operators send messages again across agencies."))
     rows = given_up(agency_post_id=agency_post_id, channel=channel, since=since,
                     reason=reason)
     if dry_run:
@@ -68,7 +69,7 @@ def redeliver(actor: Any, *, agency_post_id: int | None = None, channel: str | N
 def redeliver_agency_post(user: Any, post: Any, *, channel: str | None = None) -> int:
     """An agency admin sends the given-up messages of one of the agency's posts again."""
     if not policy.can_redeliver_agency_post(user, post.agency):
-        raise Forbidden("Only the agency's admins send messages again.")
+        raise Forbidden(_("Only the agency's admins send messages again."))
     with transaction.atomic(durable=True):
         count = _requeue(given_up(agency_post_id=post.pk, channel=channel))
         audit.record(user, "notifications.redeliver", post, agency=post.agency, count=count,

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from townsquare.notifications.models.push import PushSubscription
 
@@ -23,17 +24,17 @@ class Delivery(models.Model):
     """
 
     class Channel(models.TextChoices):
-        EMAIL = "email", "Email"
-        PUSH = "push", "Web Push"
+        EMAIL = "email", _("Email")
+        PUSH = "push", _("Web Push")
 
     class State(models.TextChoices):
-        QUEUED = "queued", "Queued"
-        SENDING = "sending", "Being sent (leased by a worker)"
-        SENT = "sent", "Sent (written out; no server confirmed it)"
-        DELIVERED = "delivered", "Delivered (accepted by the mail server or push service)"
-        FAILED = "failed", "Failed (retried at next_attempt_at; final if there is none)"
-        GIVEN_UP = "given_up", "Given up after the last attempt"
-        SKIPPED = "skipped", "Skipped (withdrawn, unsubscribed, no longer targeted)"
+        QUEUED = "queued", _("Queued")
+        SENDING = "sending", _("Being sent (leased by a worker)")
+        SENT = "sent", _("Sent (written out; no server confirmed it)")
+        DELIVERED = "delivered", _("Delivered (accepted by the mail server or push service)")
+        FAILED = "failed", _("Failed (retried at next_attempt_at; final if there is none)")
+        GIVEN_UP = "given_up", _("Given up after the last attempt")
+        SKIPPED = "skipped", _("Skipped (withdrawn, unsubscribed, no longer targeted)")
 
     kind = models.CharField(max_length=20)
     # Lower is claimed first: urgent alerts before everything else.
@@ -70,7 +71,7 @@ class Delivery(models.Model):
     opened_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        verbose_name_plural = "deliveries"
+        verbose_name_plural = _("deliveries")
         constraints = [
             models.UniqueConstraint(
                 fields=["agency_post", "recipient"], name="delivery_agency_post_email",

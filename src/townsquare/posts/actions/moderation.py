@@ -4,6 +4,7 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from townsquare import policy
 from townsquare.accounts.validation import clean_text
@@ -20,23 +21,23 @@ def report_content(
     if not policy.can_view_post(user, post) or (
         reply is not None and (reply.post_id != post.pk or not policy.can_view_reply(user, reply))
     ):
-        raise NotFound("No such post.")
+        raise NotFound(_("No such post."))
     if not policy.can_report(user, post):
-        raise Forbidden("Only verified residents can report posts.")
+        raise Forbidden(_("Only verified residents can report posts."))
     if reason not in Report.Reason.values:
-        raise Invalid("Choose a reason.", {"reason": [
-            f"Choose one of: {', '.join(Report.Reason.values)}."]})
+        raise Invalid(_("Choose a reason."), {"reason": [
+            _("Choose one of: %(reasons)s.") % {"reasons": ", ".join(Report.Reason.values)}]})
     text = clean_text(note, field="note", max_length=1000, required=False)
     ratelimit.hit("report", user.pk)
     try:
         with transaction.atomic(durable=True):
             if Report.objects.filter(post=post, reply=reply, reporter=user).exists():
-                raise Conflict("You have already reported this.")
+                raise Conflict(_("You have already reported this."))
             report = Report.objects.create(
                 post=post, reply=reply, reporter=user, reason=reason, note=text
             )
     except IntegrityError as exc:
-        raise Conflict("You have already reported this.") from exc
+        raise Conflict(_("You have already reported this.")) from exc
     return report
 
 
@@ -53,7 +54,7 @@ def moderation_note(note: object) -> str:
 def hide_post(user: Any, post: Post, *, note: str = "") -> Post:
     """A lead (of the post's neighborhood) or an operator hides a post; its reports close."""
     if not policy.can_moderate_post(user, post):
-        raise NotFound("No such post.")
+        raise NotFound(_("No such post."))
     now = timezone.now()
     with transaction.atomic(durable=True):
         Post.objects.filter(pk=post.pk).update(hidden_at=now, hidden_by=user)
@@ -68,7 +69,7 @@ def hide_post(user: Any, post: Post, *, note: str = "") -> Post:
 
 def unhide_post(user: Any, post: Post, *, note: str = "") -> Post:
     if not policy.can_moderate_post(user, post) or post.hidden_at is None:
-        raise NotFound("No such post.")
+        raise NotFound(_("No such post."))
     with transaction.atomic(durable=True):
         Post.objects.filter(pk=post.pk).update(hidden_at=None, hidden_by=None)
         feed_rows.restore_post(post_id=post.pk, neighborhood_id=post.neighborhood_id,
@@ -80,7 +81,7 @@ def unhide_post(user: Any, post: Post, *, note: str = "") -> Post:
 
 def hide_reply(user: Any, reply: Reply, *, note: str = "") -> Reply:
     if not policy.can_moderate_post(user, reply.post):
-        raise NotFound("No such reply.")
+        raise NotFound(_("No such reply."))
     with transaction.atomic(durable=True):
         Reply.objects.filter(pk=reply.pk).update(hidden_at=timezone.now())
         closed = _close_reports(Report.objects.filter(reply=reply), user, "hidden")
@@ -92,7 +93,7 @@ def hide_reply(user: Any, reply: Reply, *, note: str = "") -> Reply:
 
 def dismiss_report(user: Any, report: Report, *, note: str = "") -> Report:
     if not policy.can_moderate_post(user, report.post) or report.resolved_at is not None:
-        raise NotFound("No such report.")
+        raise NotFound(_("No such report."))
     with transaction.atomic(durable=True):
         _close_reports(Report.objects.filter(pk=report.pk), user, "dismissed")
         audit.record(user, "posts.dismiss_report", report, note=moderation_note(note))

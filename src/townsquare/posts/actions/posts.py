@@ -4,6 +4,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from townsquare import policy
 from townsquare.accounts.validation import clean_text
@@ -28,10 +29,11 @@ def _clean(title: object, body: object, category: object, person: object) -> dic
             errors.update(exc.fields or {})
     category = category or Category.GENERAL
     if category not in Category.values:
-        errors["category"] = [f"Choose one of: {', '.join(Category.values)}."]
+        errors["category"] = [
+            _("Choose one of: %(categories)s.") % {"categories": ", ".join(Category.values)}]
     cleaned["category"] = category
     if errors:
-        raise Invalid("Please correct the highlighted fields.", errors)
+        raise Invalid(_("Please correct the highlighted fields."), errors)
     if category == Category.CRIME_SAFETY:
         cleaned["person"] = profiling.clean_person(
             person, text=f"{cleaned['title']}\n{cleaned['body']}"
@@ -53,9 +55,9 @@ def create_post(
     """A verified resident posts to their own neighborhood (and, if chosen, nearby ones)."""
     resident = policy.verified_resident_of(user)
     if resident is None:
-        raise Forbidden("Only verified residents can post. Verify your address first.")
+        raise Forbidden(_("Only verified residents can post. Verify your address first."))
     cleaned = _clean(title, body, category, person)
-    ratelimit.hit("post", user.pk, message="You are posting too often. Try again later.")
+    ratelimit.hit("post", user.pk, message=_("You are posting too often. Try again later."))
     with transaction.atomic(durable=True):
         post = Post.objects.create(
             author=resident, neighborhood_id=resident.neighborhood_id,
@@ -72,7 +74,7 @@ def update_post(
     share_nearby: bool | None = None, person: object = None,
 ) -> Post:
     if not policy.can_edit_post(user, post):
-        raise NotFound("No such post.")
+        raise NotFound(_("No such post."))
     cleaned = _clean(title, body, category or post.category, person)
     with transaction.atomic(durable=True):
         for key, value in cleaned.items():
@@ -87,7 +89,7 @@ def update_post(
 
 def delete_post(user: Any, post: Post) -> None:
     if not policy.can_edit_post(user, post):
-        raise NotFound("No such post.")
+        raise NotFound(_("No such post."))
     with transaction.atomic(durable=True):
         Post.objects.filter(pk=post.pk).update(deleted_at=timezone.now())
         feed_rows.remove_post(post.pk)

@@ -2,18 +2,19 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from townsquare.accounts.models import Resident
 from townsquare.places.models import Neighborhood
 
 
 class Category(models.TextChoices):
-    GENERAL = "general", "General"
-    CRIME_SAFETY = "crime_safety", "Crime & safety"
-    LOST_FOUND = "lost_found", "Lost & found"
-    RECOMMENDATIONS = "recommendations", "Recommendations"
-    FOR_SALE_FREE = "for_sale_free", "For sale & free"
-    EVENTS = "events", "Events"
+    GENERAL = "general", _("General")
+    CRIME_SAFETY = "crime_safety", _("Crime & safety")
+    LOST_FOUND = "lost_found", _("Lost & found")
+    RECOMMENDATIONS = "recommendations", _("Recommendations")
+    FOR_SALE_FREE = "for_sale_free", _("For sale & free")
+    EVENTS = "events", _("Events")
 
 
 class Post(models.Model):
@@ -65,7 +66,7 @@ class Reply(models.Model):
 
     class Meta:
         ordering = ["created_at", "id"]
-        verbose_name_plural = "replies"
+        verbose_name_plural = _("replies")
 
     def __str__(self) -> str:
         return self.body[:60]

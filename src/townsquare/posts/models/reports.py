@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from townsquare.posts.models.posts import Post, Reply
 
@@ -10,12 +11,12 @@ class Report(models.Model):
     """A resident flags a post or a reply for the neighborhood's leads and the operators."""
 
     class Reason(models.TextChoices):
-        PROFILING = "profiling", "Racial profiling or discrimination"
-        HARASSMENT = "harassment", "Harassment or hate"
-        SPAM = "spam", "Spam or advertising"
-        MISINFORMATION = "misinformation", "Misinformation"
-        PRIVATE_INFO = "private_info", "Shares private information"
-        OTHER = "other", "Something else"
+        PROFILING = "profiling", _("Racial profiling or discrimination")
+        HARASSMENT = "harassment", _("Harassment or hate")
+        SPAM = "spam", _("Spam or advertising")
+        MISINFORMATION = "misinformation", _("Misinformation")
+        PRIVATE_INFO = "private_info", _("Shares private information")
+        OTHER = "other", _("Something else")
 
     post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="reports")
     reply = models.ForeignKey(
