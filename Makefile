@@ -28,6 +28,7 @@ bench: install
 
 lint: install
 	$(BIN)/ruff check src tests bench
+	$(BIN)/lint-imports --no-cache  # the app graph's contracts (pyproject.toml)
 	$(BIN)/townsquare makemigrations --check --dry-run
 
 clean:

@@ -108,10 +108,10 @@ def _ensure_fan_out(post: Any) -> None:
 
     if not DBTaskResult.objects.filter(task_path__endswith="fan_out_agency_post").filter(
             args_kwargs__kwargs__post_id=post.pk).exists():
-        from townsquare.notifications import actions
+        from townsquare.notifications import hooks
 
         print("note: publishing did not enqueue the fan-out; enqueueing it here", flush=True)
-        actions.agency_post_published(post)
+        hooks.agency_post_published(post)
 
 
 def inbox_ready(post: Any, n: int, started: float) -> float:

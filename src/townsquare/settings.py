@@ -80,7 +80,7 @@ def _trusted_proxies(value: str) -> list[str]:
 TOWNSQUARE_TRUSTED_PROXIES = _trusted_proxies(os.environ.get("TOWNSQUARE_TRUSTED_PROXIES", ""))
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "townsquare.web.apps.OperatorAdminConfig",  # Django's admin, on web/admin_site.py
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

@@ -6,23 +6,12 @@ import math
 
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 
 from townsquare.core.errors import Invalid
-from townsquare.core.text import clean_text
+from townsquare.core.text import clean_email, clean_text
 
 __all__ = ["clean_coordinates", "clean_email", "clean_password", "clean_text"]
-
-
-def clean_email(value: object) -> str:
-    email = clean_text(value, field="email", max_length=254).lower()
-    try:
-        validate_email(email)
-    except ValidationError as exc:
-        message = "Enter a valid email address."
-        raise Invalid(message, {"email": [message]}) from exc
-    return email
 
 
 def clean_password(password: object, user: object = None) -> str:

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import re
 
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 
 from townsquare.core.errors import Invalid
@@ -50,6 +52,18 @@ def clean_text(value: object, *, field: str, max_length: int, required: bool = T
         raise Invalid(_("%(field)s is too long.") % {"field": field},
                       {field: [_("At most %(count)d characters.") % {"count": max_length}]})
     return text
+
+
+def clean_email(value: object) -> str:
+    """An email address as text (cleaned as above, at most 254 characters), lowercased and
+    checked by Django's validator; Invalid (with `fields`) otherwise."""
+    email = clean_text(value, field="email", max_length=254).lower()
+    try:
+        validate_email(email)
+    except ValidationError as exc:
+        message = _("Enter a valid email address.")
+        raise Invalid(message, {"email": [message]}) from exc
+    return email
 
 
 def scrub_data(value: object) -> object:

@@ -13,12 +13,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from townsquare import policy
-from townsquare.accounts.validation import clean_email, clean_text
 from townsquare.agencies.models import Agency
 from townsquare.core import audit, ratelimit
 from townsquare.core.errors import Conflict, Forbidden, Invalid
 from townsquare.core.slugs import slugify
-from townsquare.core.text import scrub
+from townsquare.core.text import clean_email, clean_text, scrub
 from townsquare.places.models import City, Neighborhood
 
 # Path words under /api/v1/agencies/ that an agency slug must not shadow.

@@ -30,7 +30,7 @@ from townsquare.agencies.models import Agency, AgencyPost, AgencyPostTarget
 from townsquare.core import audit
 from townsquare.core.errors import Conflict, Forbidden, Invalid, NotFound
 from townsquare.feeds import writes as feed_rows
-from townsquare.notifications import actions as notifications
+from townsquare.notifications import hooks as notifications
 
 IDEMPOTENCY_WINDOW = dt.timedelta(hours=24)
 _KEY_CHARS = frozenset(string.ascii_letters + string.digits + "-_.:")

@@ -11,11 +11,11 @@ from django.utils.translation import gettext as _
 
 from townsquare import policy
 from townsquare.accounts.models import Resident, User
-from townsquare.accounts.validation import clean_email, clean_text
 from townsquare.agencies import links, tasks
 from townsquare.agencies.models import Agency, AgencyStaff
 from townsquare.core import audit
 from townsquare.core.errors import Conflict, Forbidden, Invalid, NotFound
+from townsquare.core.text import clean_email, clean_text
 
 
 def add_agency_staff(agency: Agency, email: object, role: object, *, actor: Any = None,

@@ -13,19 +13,11 @@ from townsquare.notifications.actions.push import (
     unsubscribe_push,
 )
 from townsquare.notifications.actions.redeliver import redeliver, redeliver_agency_post
-from townsquare.notifications.actions.sources import (
-    agency_post_published,
-    neighborhood_post_created,
-    reply_created,
-)
 
 __all__ = [
-    "agency_post_published",
-    "neighborhood_post_created",
     "record_open",
     "redeliver",
     "redeliver_agency_post",
-    "reply_created",
     "retire_email_address",
     "retire_subscription",
     "subscribe_push",

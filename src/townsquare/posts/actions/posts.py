@@ -11,7 +11,7 @@ from townsquare.accounts.validation import clean_text
 from townsquare.core import audit, ratelimit
 from townsquare.core.errors import Forbidden, Invalid, NotFound
 from townsquare.feeds import writes as feed_rows
-from townsquare.notifications import actions as notifications
+from townsquare.notifications import hooks as notifications
 from townsquare.posts import profiling
 from townsquare.posts.models import Category, Post
 

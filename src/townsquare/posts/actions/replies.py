@@ -11,7 +11,7 @@ from townsquare import policy
 from townsquare.accounts.validation import clean_text
 from townsquare.core import audit, ratelimit
 from townsquare.core.errors import Forbidden, NotFound
-from townsquare.notifications import actions as notifications
+from townsquare.notifications import hooks as notifications
 from townsquare.posts.models import Post, Reply
 
 

@@ -38,6 +38,9 @@ import uvicorn
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connections
+from django.utils.module_loading import import_string
+
+from townsquare.core import shutdown
 
 logger = logging.getLogger("townsquare.serve")
 
@@ -143,9 +146,7 @@ class _Server(uvicorn.Server):
         # worker that got the same Ctrl-C (same process group) is not restarted in the
         # meantime, and open inbox streams do not hold the drain for minutes.
         self.stopping.set()
-        from townsquare.web.views.notifications import close_event_streams
-
-        close_event_streams()
+        shutdown.run()  # what the apps registered (web: end the inbox streams)
 
 
 def request_stop(server: uvicorn.Server) -> None:
@@ -213,8 +214,8 @@ class Command(BaseCommand):
              "--exit-with-parent", str(os.getpid())],
             stopping, env=dict(os.environ),
         )
-        from townsquare.asgi import application
-
+        # The project's ASGI application, named by the settings (core knows no app).
+        application = import_string(settings.ASGI_APPLICATION)
         config = uvicorn.Config(
             application, lifespan="off", log_config=None, timeout_graceful_shutdown=10,
             server_header=False,

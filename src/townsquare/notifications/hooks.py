@@ -1,7 +1,9 @@
-"""Hooks the owning apps call when something worth telling happens. Each only schedules the
-fan-out after the caller's transaction commits (nothing is sent from a request, and a
-rolled-back action sends nothing), so publishing stays constant-time in residents. An agency
-post's fan-out job row is written in the caller's transaction itself (fanout_jobs.py)."""
+"""The hooks other apps call when something worth telling happens: posts and agencies reach
+notifications through this module only (an import-linter contract in pyproject.toml holds
+it). Each only schedules the fan-out after the caller's transaction commits (nothing is
+sent from a request, and a rolled-back action sends nothing), so publishing stays
+constant-time in residents. An agency post's fan-out job row is written in the caller's
+transaction itself (fanout_jobs.py)."""
 
 from __future__ import annotations
 
