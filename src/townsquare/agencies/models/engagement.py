@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from townsquare.accounts.models import Resident
 from townsquare.agencies.models.posts import AgencyPost
@@ -29,7 +30,7 @@ class AgencyReply(models.Model):
 
     class Meta:
         ordering = ["created_at", "id"]
-        verbose_name_plural = "agency replies"
+        verbose_name_plural = _("agency replies")
         indexes = [models.Index(fields=["post", "neighborhood", "created_at"])]
 
     def __str__(self) -> str:
