@@ -443,3 +443,15 @@ def agency_reply_author_label(reply: AgencyReply) -> dict[str, str]:
     """What anyone, the agency included, learns about a replier: name and neighborhood."""
     return {"display_name": reply.author.user.display_name,
             "neighborhood": reply.neighborhood.name}
+
+
+# --- Tips: who may send, read and triage them (docs/tips-and-questions.md) ------------------
+
+
+# --- Questions to an agency (docs/tips-and-questions.md) ------------------------------------
+
+
+# --- Incidents, trends and series (docs/incidents.md) ---------------------------------------
+
+
+# --- Coverage (docs/coverage.md) --------------------------------------------------------------

@@ -29,6 +29,9 @@ CONTRACTS = {
                       "(shared feed rows live in feeds)",
     "notification-hooks": "posts and agencies reach notifications through "
                           "notifications.hooks only",
+    "stats": "stats is pure computation: it imports no other part of townsquare",
+    "incidents": "incidents imports no posts, agencies, tips or questions",
+    "return-channel": "posts, agencies and feeds do not import tips or questions",
 }
 
 
@@ -73,6 +76,12 @@ def test_the_tree_keeps_every_contract():
     # core importing the policy module (which reads domain models): places, which uses
     # core, would then depend on them too.
     ("townsquare.core.audit", "from townsquare import policy", {"layers", "core", "places"}),
+    # the statistics importing a model.
+    ("townsquare.stats", "import townsquare.places.models", {"layers", "stats"}),
+    # incidents reaching for agencies.
+    ("townsquare.incidents.models", "import townsquare.agencies.models", {"incidents"}),
+    # agencies knowing of tips.
+    ("townsquare.agencies.targeting", "import townsquare.tips.models", {"return-channel"}),
     # a domain app importing the API.
     ("townsquare.posts.selectors", "import townsquare.api.errors", {"layers"}),
     # places, the lowest domain app, importing accounts.

@@ -10,6 +10,7 @@ every route of the URLconf (`test_every_page_of_the_site_is_in_a_matrix`).
 
 from __future__ import annotations
 
+import importlib
 import re
 from typing import Any
 
@@ -28,6 +29,9 @@ from townsquare.accounts import actions as accounts
 from townsquare.agencies import actions as agency_actions
 from townsquare.notifications import actions as notification_actions
 from townsquare.posts import actions as posts
+
+# Domains whose pages have their matrix in tests/<domain>/test_pages_matrix.py.
+DOMAIN_MATRICES = ("tips", "questions", "incidents", "coverage")
 
 ROLES = ["anonymous", "unverified", "neighbor", "nearby", "stranger", "lead", "operator"]
 
@@ -106,6 +110,8 @@ def test_every_page_of_the_site_is_in_a_matrix():
     """Every route of the URLconf (but the API's and the admin's) has a row here or in the
     agency pages' matrix, and every row opens a route that exists."""
     rows = [*MATRIX, *test_agency_pages.MATRIX, *test_agency_pages.POST_ONLY]
+    for module in DOMAIN_MATRICES:  # the later domains' pages, each in its own folder
+        rows += importlib.import_module(f"tests.{module}.test_pages_matrix").PAGES
     covered = {route_of(page) for page in rows}
     assert sorted(site_routes() - covered) == []
     assert covered <= site_routes()

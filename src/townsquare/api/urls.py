@@ -14,12 +14,16 @@ from townsquare.api.routers import (
     agency_posts,
     agency_publishing,
     auth,
+    coverage,
     feed,
+    incidents,
     moderation,
     notifications,
     places,
     posts,
+    questions,
     residents,
+    tips,
 )
 
 DESCRIPTION = """\
@@ -102,3 +106,7 @@ api.add_router("", agency_publishing.router)
 api.add_router("", agency_posts.router)
 api.add_router("", notifications.router)
 api.add_router("", "townsquare.api.routers.password_reset.router")
+api.add_router("", tips.router)
+api.add_router("", questions.router)
+api.add_router("", incidents.router)
+api.add_router("", coverage.router)

@@ -8,12 +8,16 @@ from townsquare.web.views import (
     agencies_onboarding,
     agencies_posts,
     agencies_residents,
+    coverage,
     home,
+    incidents,
     moderation,
     notifications,
     operator,
     password_reset,
     posts,
+    questions,
+    tips,
 )
 
 app_name = "web"
@@ -106,3 +110,7 @@ urlpatterns = [
     path("sw.js", notifications.service_worker, name="service_worker"),
     path("events/inbox", notifications.inbox_events, name="inbox_events"),
 ]
+
+# The return channel and the numbers: each module lists its own routes.
+urlpatterns += [*tips.urlpatterns, *questions.urlpatterns, *incidents.urlpatterns,
+                *coverage.urlpatterns]
