@@ -19,7 +19,16 @@ from django.utils import timezone
 
 from townsquare.accounts.models import Resident, User
 from townsquare.core import audit
-from townsquare.demo import agencies, content, incidents, people
+from townsquare.demo import (
+    agencies,
+    content,
+    crime_data,
+    households,
+    incidents,
+    people,
+    questions,
+    tips,
+)
 from townsquare.places import actions as places
 from townsquare.places.models import City, Neighborhood
 from townsquare.posts.models import Post, Reply, Thank
@@ -58,6 +67,8 @@ def load(data_dir: Path, *, seed: int = SEED, now: dt.datetime | None = None) ->
         found = incidents.read(data_dir / INCIDENTS_FILE)
         _generate(city, found, seed, now)
     public = agencies.load(city, data_dir / INCIDENTS_FILE, seed, now, found=found)
+    for part in (crime_data, households, tips, questions):  # each idempotent
+        part.load(city, data_dir, seed, now)
     return _summary(city, found is not None or public.added, int(addresses), public)
 
 
