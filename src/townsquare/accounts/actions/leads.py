@@ -18,7 +18,7 @@ def appoint_lead(actor: Any, resident: Resident) -> Resident:
         raise Forbidden(_("Only operators appoint neighborhood leads."))
     if not resident.is_verified or not resident.user.is_active:
         raise Invalid(_("Leads are chosen from active verified members."))
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         Resident.objects.filter(pk=resident.pk).update(lead_since=timezone.now())
         audit.record(actor, "accounts.appoint_lead", resident,
                      neighborhood=resident.neighborhood.slug)
@@ -29,7 +29,7 @@ def appoint_lead(actor: Any, resident: Resident) -> Resident:
 def remove_lead(actor: Any, resident: Resident) -> Resident:
     if not policy.is_operator(actor):
         raise Forbidden(_("Only operators remove neighborhood leads."))
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         Resident.objects.filter(pk=resident.pk).update(lead_since=None)
         audit.record(actor, "accounts.remove_lead", resident,
                      neighborhood=resident.neighborhood.slug)

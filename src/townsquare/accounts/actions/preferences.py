@@ -20,6 +20,6 @@ def set_muted_nearby(user: Any, neighborhood_ids: list[int]) -> Resident:
     if unknown:
         raise Invalid(_("Only nearby neighborhoods can be muted."),
                       {"muted": [_("Only neighborhoods next to yours can be chosen.")]})
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         resident.muted_nearby.set(sorted(neighborhood_ids))
     return resident

@@ -14,7 +14,7 @@ from townsquare.core import audit
 def issue_token(user: User, *, label: str = "", actor: Any = None) -> str:
     """Create an API token for `user` and return it. It is shown once and stored hashed."""
     token = codes.new_token("ts")
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         record = ApiToken.objects.create(
             user=user, key_hash=codes.hash_token(token), prefix=token[:10], label=label[:100]
         )
