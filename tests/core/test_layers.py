@@ -27,6 +27,7 @@ CONTRACTS = {
                       "(shared feed rows live in feeds)",
     "agencies-posts": "agencies and posts do not import each other "
                       "(shared feed rows live in feeds)",
+    "feeds": "feeds imports neither posts nor agencies: both use it, it knows neither",
     "notification-hooks": "posts and agencies reach notifications through "
                           "notifications.hooks only",
     "stats": "stats is pure computation: it imports no other part of townsquare",
@@ -95,6 +96,9 @@ def test_the_tree_keeps_every_contract():
     ("townsquare.posts.selectors", "import townsquare.agencies.models", {"posts-agencies"}),
     ("townsquare.agencies.actions.staff", "import townsquare.posts.models",
      {"agencies-posts"}),
+    # feeds reaching up into the apps that use it.
+    ("townsquare.feeds.selectors", "import townsquare.posts.models", {"feeds"}),
+    ("townsquare.feeds.writes", "from townsquare.agencies import selectors", {"feeds"}),
     # posts reaching into notifications past the hooks.
     ("townsquare.posts.actions.posts", "import townsquare.notifications.tasks",
      {"notification-hooks"}),
