@@ -446,6 +446,43 @@ def agency_reply_author_label(reply: AgencyReply) -> dict[str, str]:
 
 
 # --- Tips: who may send, read and triage them (docs/tips-and-questions.md) ------------------
+def can_send_tip(user: Any, agency: Agency) -> bool:
+    """Anyone may send a tip to an approved agency: signed in or not."""
+    return agency.is_approved
+
+
+def can_send_private_tip(user: Any) -> bool:
+    """A private tip names its sender to the agency: residents only (staff and operators
+    send anonymous tips, as everyone without an account does)."""
+    return resident_of(user) is not None
+
+
+def is_agency_staff_of(user: Any, agency: Agency) -> bool:
+    return agency_role(user, agency) is not None
+
+
+def can_triage_tips(user: Any, agency: Agency) -> bool:
+    """Read tips, answer tipsters, triage: the agency's tips staff and admins only. Not its
+    publishers, not operators: a tip is for the desk that handles it."""
+    return agency.is_approved and agency_role(user, agency) in {ADMIN, TIPS}
+
+
+def can_view_tip(user: Any, tip: Any) -> bool:
+    return can_triage_tips(user, tip.agency)
+
+
+def can_forward_tip(user: Any, tip: Any, to_agency: Agency) -> bool:
+    return (can_triage_tips(user, tip.agency) and to_agency.is_approved
+            and to_agency.pk != tip.agency_id)
+
+
+def tip_sender_label(tip: Any) -> dict[str, str] | None:
+    """What the staff learn about the sender of a private tip: name and neighborhood.
+    Anonymous tips: nothing (None)."""
+    if tip.anonymous or tip.sender is None:
+        return None
+    return {"display_name": tip.sender.user.display_name,
+            "neighborhood": tip.sender.neighborhood.name}
 
 
 # --- Questions to an agency (docs/tips-and-questions.md) ------------------------------------

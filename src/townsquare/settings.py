@@ -293,7 +293,12 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    # Follow-up codes (in tip paths) and tipsters' addresses stay out of the logs.
+    "filters": {"redact_tips": {"()": "townsquare.tips.logfilter.RedactTips"}},
+    "loggers": {"django.db.backends": {"level": "INFO"},
+                "django.request": {"filters": ["redact_tips"]},
+                "django.server": {"filters": ["redact_tips"]},
+                "uvicorn.access": {"filters": ["redact_tips"]}},
 }
 
 # --- Product settings ---------------------------------------------------------------------
@@ -342,6 +347,11 @@ TOWNSQUARE_DIGEST_HOUR = int(os.environ.get("TOWNSQUARE_DIGEST_HOUR", "7"))
 VAPID_PRIVATE_KEY = os.environ.get("VAPID_PRIVATE_KEY", "")
 VAPID_PUBLIC_KEY = os.environ.get("VAPID_PUBLIC_KEY", "")
 VAPID_SUBJECT = os.environ.get("VAPID_SUBJECT", "")
+# Tips (docs/tips-and-questions.md): the Fernet keys that encrypt them at rest, comma-
+# separated, the first one encrypting (without it a key is generated once into the var
+# dir), and the key of the follow-up codes' digests (without it, derived from SECRET_KEY).
+TOWNSQUARE_TIP_KEYS = os.environ.get("TOWNSQUARE_TIP_KEYS", "")
+TOWNSQUARE_TIP_CODE_KEY = os.environ.get("TOWNSQUARE_TIP_CODE_KEY", "")
 # Push endpoints on loopback or private addresses: for tests and a local push service only
 # (workers POST to whatever URL a browser hands us).
 TOWNSQUARE_PUSH_ALLOW_LOCAL = env_bool("TOWNSQUARE_PUSH_ALLOW_LOCAL", TESTING or DEBUG)

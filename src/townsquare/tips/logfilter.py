@@ -1,0 +1,40 @@
+"""Keep follow-up codes and tipsters' addresses out of the logs (settings.LOGGING).
+
+Django logs every 4xx and 5xx answer with its path (`Not Found: /api/v1/tips/<code>`),
+and uvicorn's access log writes the client's address and the path of every request. For
+paths with a `/tips/` segment this filter replaces what follows the segment (a code, or
+an id) with `[redacted]` and, in the access log, the client address with `-`. It changes
+the record, so every handler (files, consoles, error trackers) gets the redacted one. It
+imports nothing of Django's models: logging is configured before the apps load.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+
+_TIP_PATH = re.compile(r"(/tips/)[^/?#\s\"']+")
+_REDACTED = r"\1[redacted]"
+
+
+def redact(text: str) -> str:
+    return _TIP_PATH.sub(_REDACTED, text)
+
+
+def _is_tip_path(value: object) -> bool:
+    return isinstance(value, str) and "/tips" in value
+
+
+class RedactTips(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        args = record.args
+        if isinstance(args, tuple) and any(_is_tip_path(a) for a in args):
+            new_args = [redact(a) if isinstance(a, str) else a for a in args]
+            if record.name == "uvicorn.access" and len(new_args) == 5:
+                new_args[0] = "-"  # (client address, method, path, http version, status)
+            record.args = tuple(new_args)
+            if hasattr(record, "request"):
+                record.request = None  # handlers that print the request must not see it
+        elif isinstance(record.msg, str) and "/tips" in record.msg:
+            record.msg = redact(record.msg)
+        return True
