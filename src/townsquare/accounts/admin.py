@@ -17,6 +17,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from townsquare import policy
 from townsquare.accounts import actions
@@ -56,8 +57,8 @@ class UserAdmin(BaseUserAdmin):
     ordering = ["email"]
     fieldsets = [
         (None, {"fields": ["email", "password", "display_name"]}),
-        ("Status", {"fields": ["is_active", "is_demo", "date_joined", "last_login"]}),
-        ("Operator rights", {"fields": ["is_staff", "is_superuser", "groups",
+        (_("Status"), {"fields": ["is_active", "is_demo", "date_joined", "last_login"]}),
+        (_("Operator rights"), {"fields": ["is_staff", "is_superuser", "groups",
                                         "user_permissions"]}),
     ]
     add_fieldsets = [
@@ -112,11 +113,11 @@ class UserAdmin(BaseUserAdmin):
 
 
 class VerifiedFilter(admin.SimpleListFilter):
-    title = "verified"
+    title = _("verified")
     parameter_name = "verified"
 
     def lookups(self, request: HttpRequest, model_admin: object) -> list[tuple[str, str]]:
-        return [("yes", "Verified"), ("no", "Waiting")]
+        return [("yes", _("Verified")), ("no", _("Waiting"))]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
         if self.value() in ("yes", "no"):
@@ -125,11 +126,11 @@ class VerifiedFilter(admin.SimpleListFilter):
 
 
 class LeadFilter(admin.SimpleListFilter):
-    title = "lead"
+    title = _("lead")
     parameter_name = "lead"
 
     def lookups(self, request: HttpRequest, model_admin: object) -> list[tuple[str, str]]:
-        return [("yes", "Leads"), ("no", "Not leads")]
+        return [("yes", _("Leads")), ("no", _("Not leads"))]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
         if self.value() in ("yes", "no"):
@@ -153,27 +154,27 @@ class ResidentAdmin(OperatorAdmin):
     exclude = ["muted_nearby"]
     actions = ["verify_selected", "appoint_lead", "remove_lead"]
 
-    @admin.display(description="email", ordering="user__email")
+    @admin.display(description=_("email"), ordering="user__email")
     def email(self, resident: Resident) -> str:
         return resident.user.email
 
-    @admin.display(description="name", ordering="user__display_name")
+    @admin.display(description=_("name"), ordering="user__display_name")
     def display_name(self, resident: Resident) -> str:
         return resident.user.display_name
 
-    @admin.action(description="Verify selected residents")
+    @admin.action(description=_("Verify selected residents"))
     def verify_selected(self, request: HttpRequest, queryset: QuerySet[Resident]) -> None:
-        self.run_action(request, queryset, "Verify", lambda r: actions.verify_resident(
+        self.run_action(request, queryset, _("Verify"), lambda r: actions.verify_resident(
             r, method=Resident.Method.OPERATOR, actor=request.user))
 
-    @admin.action(description="Appoint as lead")
+    @admin.action(description=_("Appoint as lead"))
     def appoint_lead(self, request: HttpRequest, queryset: QuerySet[Resident]) -> None:
-        self.run_action(request, queryset, "Appoint as lead",
+        self.run_action(request, queryset, _("Appoint as lead"),
                         lambda r: actions.appoint_lead(request.user, r))
 
-    @admin.action(description="Remove as lead")
+    @admin.action(description=_("Remove as lead"))
     def remove_lead(self, request: HttpRequest, queryset: QuerySet[Resident]) -> None:
-        self.run_action(request, queryset, "Remove as lead",
+        self.run_action(request, queryset, _("Remove as lead"),
                         lambda r: actions.remove_lead(request.user, r))
 
 

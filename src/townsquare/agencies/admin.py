@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from townsquare.agencies import actions
 from townsquare.agencies.models import Agency, AgencyPost, AgencyReply, AgencyStaff
@@ -27,15 +28,15 @@ class AgencyAdmin(OperatorAdmin):
                        "review_note", "all_neighborhoods", "jurisdiction", "created_at"]
     actions = ["approve_selected", "reject_selected"]
 
-    @admin.action(description="Approve selected applications")
+    @admin.action(description=_("Approve selected applications"))
     def approve_selected(self, request: HttpRequest, queryset: QuerySet[Agency]) -> None:
-        self.run_action(request, queryset, "Approve",
+        self.run_action(request, queryset, _("Approve"),
                         lambda agency: actions.approve_agency(request.user, agency,
                                                               note="admin"))
 
-    @admin.action(description="Reject selected applications")
+    @admin.action(description=_("Reject selected applications"))
     def reject_selected(self, request: HttpRequest, queryset: QuerySet[Agency]) -> None:
-        self.run_action(request, queryset, "Reject",
+        self.run_action(request, queryset, _("Reject"),
                         lambda agency: actions.reject_agency(request.user, agency,
                                                              note="admin"))
 
@@ -65,9 +66,9 @@ class AgencyPostAdmin(OperatorAdmin):
                        "reply_count", "thank_count", "idempotency_key"]
     actions = ["withdraw_selected"]
 
-    @admin.action(description="Withdraw selected posts")
+    @admin.action(description=_("Withdraw selected posts"))
     def withdraw_selected(self, request: HttpRequest, queryset: QuerySet[AgencyPost]) -> None:
-        self.run_action(request, queryset.select_related("agency"), "Withdraw",
+        self.run_action(request, queryset.select_related("agency"), _("Withdraw"),
                         lambda post: actions.withdraw_agency_post(request.user, post,
                                                                   note="admin"))
 
@@ -82,8 +83,8 @@ class AgencyReplyAdmin(OperatorAdmin):
                        "hidden_by", "deleted_at"]
     actions = ["hide_selected"]
 
-    @admin.action(description="Hide selected replies")
+    @admin.action(description=_("Hide selected replies"))
     def hide_selected(self, request: HttpRequest, queryset: QuerySet[AgencyReply]) -> None:
-        self.run_action(request, queryset.select_related("post__agency"), "Hide",
+        self.run_action(request, queryset.select_related("post__agency"), _("Hide"),
                         lambda reply: actions.hide_agency_reply(request.user, reply,
                                                                 note="admin"))

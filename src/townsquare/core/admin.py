@@ -13,13 +13,15 @@ from typing import Any
 from django.contrib import admin, messages
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from townsquare.core.errors import DomainError
 from townsquare.core.models import AuditLog
 
-admin.site.site_header = "townsquare operators"
-admin.site.site_title = "townsquare operators"
-admin.site.index_title = "Operations"
+admin.site.site_header = _("townsquare operators")
+admin.site.site_title = _("townsquare operators")
+admin.site.index_title = _("Operations")
 
 
 class OperatorAdmin(admin.ModelAdmin):
@@ -41,21 +43,25 @@ class OperatorAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
-    def run_action(self, request: HttpRequest, queryset: QuerySet[Any], label: str,
+    def run_action(self, request: HttpRequest, queryset: QuerySet[Any], label: Any,
                    call: Any) -> None:
-        """Apply an action to each selected object; report successes and refusals."""
+        """Apply an action to each selected object; report successes and refusals. `label`
+        names the action in the messages (a translated string: `_("Hide")`)."""
         done, refused = 0, []
         for obj in queryset:
             try:
                 call(obj)
             except DomainError as exc:
-                refused.append(f"{obj}: {exc.detail}")
+                refused.append((str(obj), exc.detail))
             else:
                 done += 1
         if done:
-            self.message_user(request, f"{label}: {done} done.", messages.SUCCESS)
-        for line in refused:
-            self.message_user(request, f"{label} refused for {line}", messages.ERROR)
+            self.message_user(request, ngettext(
+                "%(action)s: %(count)d done.", "%(action)s: %(count)d done.", done,
+            ) % {"action": label, "count": done}, messages.SUCCESS)
+        for name, reason in refused:
+            self.message_user(request, _("%(action)s refused for %(object)s: %(reason)s") % {
+                "action": label, "object": name, "reason": reason}, messages.ERROR)
 
 
 @admin.register(AuditLog)

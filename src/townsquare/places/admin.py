@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import admin
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from townsquare.core.admin import OperatorAdmin
 from townsquare.places.models import Address, City, Neighborhood
@@ -19,17 +20,17 @@ class CityAdmin(OperatorAdmin):
     def get_queryset(self, request: HttpRequest) -> QuerySet[City]:
         return super().get_queryset(request).annotate(n_neighborhoods=Count("neighborhoods"))
 
-    @admin.display(description="neighborhoods", ordering="n_neighborhoods")
+    @admin.display(description=_("neighborhoods"), ordering="n_neighborhoods")
     def neighborhood_count(self, city: City) -> int:
         return city.n_neighborhoods  # type: ignore[attr-defined]
 
 
 class LaunchedFilter(admin.SimpleListFilter):
-    title = "launched"
+    title = _("launched")
     parameter_name = "launched"
 
     def lookups(self, request: HttpRequest, model_admin: object) -> list[tuple[str, str]]:
-        return [("yes", "Launched"), ("no", "Not yet")]
+        return [("yes", _("Launched")), ("no", _("Not yet"))]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
         if self.value() in ("yes", "no"):
@@ -50,7 +51,7 @@ class NeighborhoodAdmin(OperatorAdmin):
                        "min_lon", "min_lat", "max_lon", "max_lat", "nearby_names",
                        "source_properties", "created_at", "updated_at"]
 
-    @admin.display(description="nearby")
+    @admin.display(description=_("nearby"))
     def nearby_names(self, nbhd: Neighborhood) -> str:
         return ", ".join(n.name for n in nbhd.nearby.order_by("name"))
 

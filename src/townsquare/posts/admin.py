@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from townsquare.core.admin import OperatorAdmin
 from townsquare.posts import actions
@@ -13,11 +14,11 @@ from townsquare.posts.models import Post, Reply, Report, Thank
 
 
 class StateFilter(admin.SimpleListFilter):
-    title = "state"
+    title = _("state")
     parameter_name = "state"
 
     def lookups(self, request: HttpRequest, model_admin: object) -> list[tuple[str, str]]:
-        return [("live", "Live"), ("hidden", "Hidden"), ("deleted", "Deleted by author")]
+        return [("live", _("Live")), ("hidden", _("Hidden")), ("deleted", _("Deleted by author"))]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
         value = self.value()
@@ -43,14 +44,14 @@ class PostAdmin(OperatorAdmin):
                        "hidden_by", "reply_count", "thank_count"]
     actions = ["hide_selected", "unhide_selected"]
 
-    @admin.action(description="Hide selected posts")
+    @admin.action(description=_("Hide selected posts"))
     def hide_selected(self, request: HttpRequest, queryset: QuerySet[Post]) -> None:
-        self.run_action(request, queryset.filter(hidden_at__isnull=True), "Hide",
+        self.run_action(request, queryset.filter(hidden_at__isnull=True), _("Hide"),
                         lambda post: actions.hide_post(request.user, post, note="admin"))
 
-    @admin.action(description="Unhide selected posts")
+    @admin.action(description=_("Unhide selected posts"))
     def unhide_selected(self, request: HttpRequest, queryset: QuerySet[Post]) -> None:
-        self.run_action(request, queryset.filter(hidden_at__isnull=False), "Unhide",
+        self.run_action(request, queryset.filter(hidden_at__isnull=False), _("Unhide"),
                         lambda post: actions.unhide_post(request.user, post, note="admin"))
 
 
@@ -64,18 +65,18 @@ class ReplyAdmin(OperatorAdmin):
                        "hidden_at"]
     actions = ["hide_selected"]
 
-    @admin.action(description="Hide selected replies")
+    @admin.action(description=_("Hide selected replies"))
     def hide_selected(self, request: HttpRequest, queryset: QuerySet[Reply]) -> None:
-        self.run_action(request, queryset.filter(hidden_at__isnull=True), "Hide",
+        self.run_action(request, queryset.filter(hidden_at__isnull=True), _("Hide"),
                         lambda reply: actions.hide_reply(request.user, reply, note="admin"))
 
 
 class OpenFilter(admin.SimpleListFilter):
-    title = "open"
+    title = _("open")
     parameter_name = "open"
 
     def lookups(self, request: HttpRequest, model_admin: object) -> list[tuple[str, str]]:
-        return [("yes", "Open"), ("no", "Resolved")]
+        return [("yes", _("Open")), ("no", _("Resolved"))]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
         if self.value() in ("yes", "no"):
@@ -94,7 +95,7 @@ class ReportAdmin(OperatorAdmin):
                        "resolved_at", "resolved_by", "resolution"]
     actions = ["hide_reported", "dismiss_selected"]
 
-    @admin.action(description="Hide the reported posts or replies")
+    @admin.action(description=_("Hide the reported posts or replies"))
     def hide_reported(self, request: HttpRequest, queryset: QuerySet[Report]) -> None:
         def hide(report: Report) -> None:
             if report.reply_id is not None:
@@ -102,11 +103,11 @@ class ReportAdmin(OperatorAdmin):
             else:
                 actions.hide_post(request.user, report.post, note=f"report {report.pk}")
 
-        self.run_action(request, queryset.filter(resolved_at__isnull=True), "Hide", hide)
+        self.run_action(request, queryset.filter(resolved_at__isnull=True), _("Hide"), hide)
 
-    @admin.action(description="Dismiss selected reports")
+    @admin.action(description=_("Dismiss selected reports"))
     def dismiss_selected(self, request: HttpRequest, queryset: QuerySet[Report]) -> None:
-        self.run_action(request, queryset.filter(resolved_at__isnull=True), "Dismiss",
+        self.run_action(request, queryset.filter(resolved_at__isnull=True), _("Dismiss"),
                         lambda report: actions.dismiss_report(request.user, report,
                                                               note="admin"))
 
