@@ -33,6 +33,8 @@ BENCHMARKS: dict[str, list[str]] = {
     "fanout": ["--recipients", "20000"],
     # Full size: 100,000 and 1,000,000 verified residents (docs/performance.md).
     "publish": ["--residents", "20000", "--samples", "10"],
+    # Full size already: 10,000 incidents, 999 permutations (the baseline is extrapolated).
+    "knox": ["--incidents", "10000", "--permutations", "999", "--repeat", "1"],
 }
 
 

@@ -33,8 +33,9 @@ from scipy.spatial import cKDTree
 
 Metric = Literal["manhattan", "euclidean"]
 _MINKOWSKI_P = {"manhattan": 1, "euclidean": 2}
-# Permutations x close pairs held in memory at once (int32/int64 arrays of this size).
-_CHUNK_CELLS = 4_000_000
+# Permutations drawn at once; each is then counted on its own, so that the dates of the
+# close pairs stay small enough for the processor's cache.
+_PERMUTATIONS_PER_DRAW = 64
 
 
 @dataclass(frozen=True)
@@ -111,6 +112,57 @@ def all_pairs_time_histogram(days: NDArray[np.int64]) -> NDArray[np.int64]:
     return histogram
 
 
+class _ClosePairs:
+    """The pairs closer than the last distance edge, found once and sorted by distance band,
+    with buffers to count one table per date permutation without allocating."""
+
+    def __init__(self, xs: NDArray[np.float64], ys: NDArray[np.float64],
+                 day_numbers: NDArray[np.int64], d_edges: NDArray[np.float64],
+                 t_edges: NDArray[np.float64], metric: Metric,
+                 all_pairs: NDArray[np.int64]) -> None:
+        i, j, distance = close_pairs(xs, ys, float(d_edges[-1]), metric)
+        order = np.argsort(distance, kind="stable")
+        self.i, self.j = i[order], j[order]
+        self.count = int(i.size)
+        # Slices of the sorted pairs per finite band (pairs below the first edge come first
+        # and belong to no band).
+        self.bounds = np.searchsorted(distance[order], d_edges, side="left")
+        shifted = day_numbers - day_numbers.min()
+        # The day gap is a whole number: gap < edge is gap < ceil(edge).
+        self.t_edges = np.ceil(t_edges).astype(np.int64)
+        small = max(int(shifted.max()), int(self.t_edges.max())) < np.iinfo(np.int16).max
+        dtype = np.int16 if small else np.int32
+        self.days = shifted.astype(dtype)
+        self.t_edges = self.t_edges.astype(dtype)
+        self.all_pairs = all_pairs
+        self.n_dist, self.n_time = d_edges.size, t_edges.size
+        self._a = np.empty(self.count, dtype=dtype)
+        self._b = np.empty(self.count, dtype=dtype)
+
+    def table(self, dates: NDArray[np.integer]) -> NDArray[np.int64]:
+        """(distance bands) x (time bands) pair counts when event k has date dates[k]."""
+        gap, other = self._a, self._b
+        np.take(dates, self.i, out=gap)
+        np.take(dates, self.j, out=other)
+        np.subtract(gap, other, out=gap)
+        np.abs(gap, out=gap)
+        result = np.zeros((self.n_dist, self.n_time), dtype=np.int64)
+        below = np.empty(self.n_time + 1, dtype=np.int64)
+        for row in range(self.n_dist - 1):
+            segment = gap[self.bounds[row]:self.bounds[row + 1]]
+            for col, edge in enumerate(self.t_edges):
+                below[col] = np.count_nonzero(segment < edge)
+            below[self.n_time] = segment.size
+            result[row] = np.diff(below)
+        # The open band: every pair minus every close pair (whatever its band).
+        whole = gap[:self.count]
+        for col, edge in enumerate(self.t_edges):
+            below[col] = np.count_nonzero(whole < edge)
+        below[self.n_time] = whole.size
+        result[self.n_dist - 1] = self.all_pairs - np.diff(below)
+        return result
+
+
 def knox(x: ArrayLike, y: ArrayLike, days: ArrayLike, *, distance_edges: Sequence[float],
          time_edges: Sequence[float], metric: Metric = "euclidean", permutations: int = 999,
          seed: int | None = None) -> KnoxResult:
@@ -144,40 +196,18 @@ def knox(x: ArrayLike, y: ArrayLike, days: ArrayLike, *, distance_edges: Sequenc
     all_pairs = np.bincount(time_lut, weights=all_pairs_time_histogram(day_numbers),
                             minlength=n_time + 1)[:n_time].round().astype(np.int64)
 
-    # Pairs closer than the last edge, once. Table rows: the finite bands, the open band
-    # (no close pair lands there), and an extra row for pairs below the first edge; the
-    # open row is then "all pairs minus every close pair", column by column.
-    i, j, distance = close_pairs(xs, ys, float(d_edges[-1]), metric)
-    dist_row = _band(distance, d_edges)
-    dist_row[dist_row < 0] = n_dist
-    rows, width = n_dist + 1, n_time + 1
-    cells = rows * width
-    row_offset = (dist_row * width).astype(np.int64)
-    shifted = (day_numbers - day_numbers.min()).astype(np.int32)
-
-    def tables(dates: NDArray[np.int64]) -> NDArray[np.int64]:
-        """(chunk, n_dist, n_time) pair counts for each row of dates (chunk, n)."""
-        chunk = dates.shape[0]
-        code = time_lut[np.abs(dates[:, i] - dates[:, j])]
-        code += row_offset
-        code += (np.arange(chunk, dtype=np.int64) * cells)[:, None]
-        full = np.bincount(code.ravel(), minlength=chunk * cells).reshape(chunk, rows, width)
-        full = full[:, :, :n_time]
-        full[:, n_dist - 1, :] = all_pairs - full.sum(axis=1)
-        return full[:, :n_dist, :]
-
-    observed = tables(shifted[None, :])[0]
+    close = _ClosePairs(xs, ys, day_numbers, d_edges, t_edges, metric, all_pairs)
+    observed = close.table(close.days)
     rng = np.random.default_rng(seed)
     total = np.zeros((n_dist, n_time), dtype=np.float64)
     at_least = np.zeros((n_dist, n_time), dtype=np.int64)
-    per_chunk = max(1, min(permutations, _CHUNK_CELLS // max(1, i.size, n)))
     done = 0
     while done < permutations:
-        chunk = min(per_chunk, permutations - done)
-        dates = rng.permuted(np.broadcast_to(shifted, (chunk, n)), axis=1)
-        counts = tables(dates)
-        total += counts.sum(axis=0)
-        at_least += (counts >= observed).sum(axis=0)
+        chunk = min(_PERMUTATIONS_PER_DRAW, permutations - done)
+        for dates in rng.permuted(np.broadcast_to(close.days, (chunk, n)), axis=1):
+            counts = close.table(dates)
+            total += counts
+            at_least += counts >= observed
         done += chunk
 
     expected = total / permutations
@@ -188,4 +218,4 @@ def knox(x: ArrayLike, y: ArrayLike, days: ArrayLike, *, distance_edges: Sequenc
         time_edges=tuple(float(e) for e in t_edges),
         observed=observed.astype(np.int64), expected=expected, knox_ratio=ratio,
         p_value=(1 + at_least) / (permutations + 1), permutations=permutations,
-        close_pairs=int(i.size))
+        close_pairs=close.count)
