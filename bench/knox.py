@@ -32,7 +32,6 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import _common  # noqa: E402  (the bench directory is not a package)
-
 from townsquare.stats.knox import knox  # noqa: E402
 
 DISTANCE_EDGES = [0.0, 100.0, 200.0, 400.0, 800.0]
