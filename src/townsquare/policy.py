@@ -492,3 +492,8 @@ def tip_sender_label(tip: Any) -> dict[str, str] | None:
 
 
 # --- Coverage (docs/coverage.md) --------------------------------------------------------------
+# The coverage numbers (share launched, households reached, history, projection) are public:
+# they hold no one's data. The recruiting tools are the operators'.
+def can_use_recruiting_tools(user: Any) -> bool:
+    """The recruiting page, its flyers and the household-count import: operators only."""
+    return is_operator(user)

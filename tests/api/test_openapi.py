@@ -9,6 +9,7 @@ EXPECTED = {
     "/api/v1/auth/password-reset": {"post"},
     "/api/v1/auth/password-reset/confirm": {"post"},
     "/api/v1/cities/{city}/neighborhoods": {"get"},
+    "/api/v1/cities/{city}/coverage": {"get"},  # tests/coverage
     "/api/v1/feed": {"get"},
     "/api/v1/invitations": {"post"},
     "/api/v1/invitations/accept": {"post"},
@@ -61,6 +62,8 @@ PUBLIC = {"/api/v1/cities/{city}/neighborhoods", "/api/v1/locate", "/api/v1/resi
           "/api/v1/auth/token", "/api/v1/neighborhoods/{city}/{slug}",
           "/api/v1/auth/password-reset", "/api/v1/auth/password-reset/confirm",
           "/api/v1/agencies/applications", "/api/v1/agencies/{agency}"}
+# The coverage numbers are public (tests/coverage).
+PUBLIC |= {"/api/v1/cities/{city}/coverage"}
 ERROR_REF = "#/components/schemas/ErrorOut"
 
 
