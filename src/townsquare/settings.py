@@ -306,6 +306,9 @@ LOGGING = {
 TOWNSQUARE_LAUNCH_THRESHOLD = int(os.environ.get("TOWNSQUARE_LAUNCH_THRESHOLD", "10"))
 TOWNSQUARE_POSTCARD_CODE_DAYS = int(os.environ.get("TOWNSQUARE_POSTCARD_CODE_DAYS", "30"))
 TOWNSQUARE_INVITATION_DAYS = int(os.environ.get("TOWNSQUARE_INVITATION_DAYS", "14"))
+# A city's own offense -> category table for the incidents import (docs/incidents.md);
+# empty: the table in the repository, src/townsquare/incidents/data/categories.csv.
+TOWNSQUARE_INCIDENT_CATEGORIES = os.environ.get("TOWNSQUARE_INCIDENT_CATEGORIES", "")
 # A task RUNNING longer than this is presumed lost with its worker and run again
 # (core/tasks_recovery.py; every task is idempotent).
 TOWNSQUARE_TASK_LEASE_SECONDS = int(os.environ.get("TOWNSQUARE_TASK_LEASE_SECONDS", "600"))
