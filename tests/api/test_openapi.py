@@ -57,6 +57,12 @@ EXPECTED = {
     "/api/v1/inbox/{id}/read": {"post"},
     "/api/v1/me/notifications": {"get", "put"},
     "/api/v1/push/subscriptions": {"post", "delete"},
+    # Tips (tests/tips).
+    "/api/v1/agencies/{agency}/tips": {"get", "post"},
+    "/api/v1/agencies/{agency}/tips/{id}": {"patch"},
+    "/api/v1/agencies/{agency}/tips/{id}/messages": {"post"},
+    "/api/v1/tips/{code}": {"get"},
+    "/api/v1/tips/{code}/messages": {"post"},
 }
 PUBLIC = {"/api/v1/cities/{city}/neighborhoods", "/api/v1/locate", "/api/v1/residents",
           "/api/v1/auth/token", "/api/v1/neighborhoods/{city}/{slug}",
@@ -64,6 +70,8 @@ PUBLIC = {"/api/v1/cities/{city}/neighborhoods", "/api/v1/locate", "/api/v1/resi
           "/api/v1/agencies/applications", "/api/v1/agencies/{agency}"}
 # The coverage numbers are public (tests/coverage).
 PUBLIC |= {"/api/v1/cities/{city}/coverage"}
+# A tip's thread: the follow-up code is its only credential (tests/tips).
+PUBLIC |= {"/api/v1/tips/{code}", "/api/v1/tips/{code}/messages"}
 ERROR_REF = "#/components/schemas/ErrorOut"
 
 

@@ -101,10 +101,13 @@ def inbox(user: Any, agency: Any, *, status: str | None = None, assignee: str | 
         hour, pk = cursors.decode(cursor)
         rows = rows.filter(Q(created_hour__lt=hour) | Q(created_hour=hour, id__lt=pk))
     items = list(rows.order_by("-created_hour", "-id")[:limit + 1])
-    if len(items) <= limit:
-        return items, None
-    items = items[:limit]
-    return items, cursors.encode(items[-1].created_hour, items[-1].pk)
+    next_cursor = None
+    if len(items) > limit:
+        items = items[:limit]
+        next_cursor = cursors.encode(items[-1].created_hour, items[-1].pk)
+    if items:  # the staff read these tips: one audit entry for the page
+        audit.record(user, "tip.list", agency=agency, tips=[t.pk for t in items])
+    return items, next_cursor
 
 
 def _has_token(digest: str) -> Exists:
@@ -151,6 +154,19 @@ def duplicates(user: Any, tip: Tip) -> list[Tip]:
 
 def outcomes(agency_post_id: int) -> list[Outcome]:
     return list(Outcome.objects.filter(agency_post_id=agency_post_id))
+
+
+def token_user(token: str) -> Any:
+    """The active account of an API token, read without writing its last use (see the
+    tips router): None for an unknown token."""
+    from townsquare.accounts import codes
+    from townsquare.accounts.models import ApiToken
+
+    if not token or len(token) > 200:
+        return None
+    record = (ApiToken.objects.select_related("user")
+              .filter(key_hash=codes.hash_token(token), user__is_active=True).first())
+    return record.user if record is not None else None
 
 
 def sender_label(tip: Tip) -> dict[str, str] | None:
