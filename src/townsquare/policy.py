@@ -491,6 +491,12 @@ def tip_sender_label(tip: Any) -> dict[str, str] | None:
 # --- Incidents, trends and series (docs/incidents.md) ---------------------------------------
 
 
+def can_view_crime_numbers(user: Any) -> bool:
+    """The crime pages and the incidents summary: everyone, signed in or not. A city's
+    police incidents are public records, and they are shown no finer than the block."""
+    return True
+
+
 # --- Coverage (docs/coverage.md) --------------------------------------------------------------
 # The coverage numbers (share launched, households reached, history, projection) are public:
 # they hold no one's data. The recruiting tools are the operators'.

@@ -14,6 +14,7 @@ EXPECTED = {
     "/api/v1/invitations": {"post"},
     "/api/v1/invitations/accept": {"post"},
     "/api/v1/locate": {"get"},
+    "/api/v1/cities/{city}/incidents/summary": {"get"},  # tests/incidents
     "/api/v1/me": {"get"},
     "/api/v1/moderation/reports": {"get"},
     "/api/v1/neighborhoods/{city}/{slug}": {"get"},
@@ -73,6 +74,10 @@ PUBLIC |= {"/api/v1/cities/{city}/coverage"}
 # A tip's thread: the follow-up code is its only credential (tests/tips).
 PUBLIC |= {"/api/v1/tips/{code}", "/api/v1/tips/{code}/messages"}
 ERROR_REF = "#/components/schemas/ErrorOut"
+
+
+# The crime numbers are public (tests/incidents).
+PUBLIC |= {"/api/v1/cities/{city}/incidents/summary"}
 
 
 @pytest.fixture
