@@ -11,6 +11,7 @@ words (numbers, punctuation). A string left unmarked shows up as plain English.
 from __future__ import annotations
 
 import ast
+import json
 import re
 import shutil
 import subprocess
@@ -108,20 +109,23 @@ def pseudo_locale(tmp_path_factory: pytest.TempPathFactory) -> Path:
     # to the templates it reads): it works on a copy of the sources.
     sources = root / "townsquare"
     shutil.copytree(PACKAGE, sources, ignore=shutil.ignore_patterns(
-        "__pycache__", "static", "locale", "*.sqlite3"))
+        "__pycache__", "locale", "*.sqlite3", "*.css", "*.svg", "*.png"))
     locale = root / "locale"
     locale.mkdir()
     directory = locale / PSEUDO / "LC_MESSAGES"
-    with override_settings(LOCALE_PATHS=[locale]), pytest.MonkeyPatch.context() as patch:
-        patch.chdir(sources)
-        call_command("makemessages", locale=[PSEUDO], domain="django", verbosity=0,
-                     no_obsolete=True)
-    po = directory / "django.po"
-    assert po.exists(), "makemessages wrote no catalog"
-    po.write_text(_pseudo_catalog(po.read_text(encoding="utf-8")), encoding="utf-8")
-    compiled = subprocess.run(["msgfmt", "--check-format", "-o", str(directory / "django.mo"),
-                               str(po)], capture_output=True, text=True)
-    assert compiled.returncode == 0, compiled.stderr
+    # django: the templates and the Python code; djangojs: the scripts (web/static/).
+    for domain in ("django", "djangojs"):
+        with override_settings(LOCALE_PATHS=[locale]), pytest.MonkeyPatch.context() as patch:
+            patch.chdir(sources)
+            call_command("makemessages", locale=[PSEUDO], domain=domain, verbosity=0,
+                         no_obsolete=True)
+        po = directory / f"{domain}.po"
+        assert po.exists(), f"makemessages wrote no {domain} catalog"
+        po.write_text(_pseudo_catalog(po.read_text(encoding="utf-8")), encoding="utf-8")
+        compiled = subprocess.run(["msgfmt", "--check-format", "-o",
+                                   str(directory / f"{domain}.mo"), str(po)],
+                                  capture_output=True, text=True)
+        assert compiled.returncode == 0, compiled.stderr
     return locale
 
 
@@ -286,3 +290,161 @@ def test_the_site_is_english_by_default(client, db):
     assert response["Content-Language"] == "en"
     html = response.content.decode()
     assert '<html lang="en">' in html and OPEN not in html and ">Log in</h1>" in html
+
+
+# --- the scripts ---------------------------------------------------------------------------
+# Their texts go through the JavaScript catalog (/jsi18n/, domain djangojs, loaded by
+# base.html before the scripts): gettext(), ngettext() and interpolate(). A static reading
+# finds every string literal of every script and tells prose (shown to people) from code
+# (selectors, headers, URLs); prose must be the argument of a gettext call. Then the catalog
+# view, asked in the pseudo-language, must answer every text the scripts ask for.
+
+SCRIPTS = PACKAGE / "web" / "static" / "web"
+GETTEXT_CALLS = {"gettext", "ngettext", "pgettext", "npgettext"}
+# A literal that reads as words: two words side by side, or one capitalized word ending a
+# sentence ("Copied."), or an ellipsis.
+PROSE = re.compile(r"[^\W\d_]{2,} [^\W\d_]{2,}|^[A-Z][a-z]+[.!?…]$|…")
+DIRECTIVES = {"use strict"}
+
+
+def _js_tokens(source: str) -> list[tuple[str, str]]:
+    """(kind, text) of a script's tokens: "string" (its value), "name", "punct"; comments,
+    regular expression literals and numbers are dropped."""
+    tokens: list[tuple[str, str]] = []
+    i, n = 0, len(source)
+    while i < n:
+        char = source[i]
+        if char.isspace():
+            i += 1
+        elif source.startswith("//", i):
+            i = source.find("\n", i) % (n + 1) if "\n" in source[i:] else n
+        elif source.startswith("/*", i):
+            i = source.index("*/", i + 2) + 2
+        elif char in "\"'`":
+            j, value = i + 1, []
+            while source[j] != char:
+                if source[j] == "\\":
+                    escaped = source[j + 1]
+                    value.append({"n": "\n", "t": "\t"}.get(escaped, escaped))
+                    j += 2
+                else:
+                    value.append(source[j])
+                    j += 1
+            tokens.append(("string", "".join(value)))
+            i = j + 1
+        elif char == "/" and (not tokens or tokens[-1][1] in set("(,=:[!&|?{};")):
+            j, in_class = i + 1, False  # a regular expression literal
+            while in_class or source[j] != "/":
+                if source[j] == "\\":
+                    j += 1
+                elif source[j] in "[]":
+                    in_class = source[j] == "["
+                j += 1
+            i = j + 1
+            while i < n and source[i].isalpha():
+                i += 1
+        elif char.isalpha() or char in "_$":
+            j = i
+            while j < n and (source[j].isalnum() or source[j] in "_$"):
+                j += 1
+            tokens.append(("name", source[i:j]))
+            i = j
+        elif char.isdigit():
+            while i < n and (source[i].isalnum() or source[i] == "."):
+                i += 1
+        else:
+            tokens.append(("punct", char))
+            i += 1
+    return tokens
+
+
+def _translated(tokens: list[tuple[str, str]], index: int) -> bool:
+    """Is the string at `index` a message of a gettext call (a plural's second form too)?"""
+    before = [text for _kind, text in tokens[max(index - 4, 0):index]]
+    if before[-2:] and before[-1] == "(" and before[-2] in GETTEXT_CALLS:
+        return True
+    return (len(before) == 4 and before[0] in GETTEXT_CALLS and before[1] == "("
+            and tokens[index - 2][0] == "string" and before[3] == ",")
+
+
+def script_texts(source: str) -> tuple[list[str], list[str]]:
+    """(the messages the script asks the catalog for, its prose left in bare English)."""
+    tokens = _js_tokens(source)
+    asked, bare = [], []
+    for index, (kind, text) in enumerate(tokens):
+        if kind != "string":
+            continue
+        if _translated(tokens, index):
+            asked.append(text)
+            continue
+        # A text the page hands over in a data- attribute is translated in the template;
+        # the literal after it is its fallback: `button.dataset.copied || "Copied."`.
+        around = [t for _k, t in tokens[max(index - 5, 0):index]]
+        if len(around) == 5 and around[:2] == ["dataset", "."] and around[3:] == ["|", "|"]:
+            continue
+        if text not in DIRECTIVES and PROSE.search(text):
+            bare.append(text)
+    return asked, bare
+
+
+def _scripts() -> list[Path]:
+    return sorted(SCRIPTS.glob("*.js"))
+
+
+@pytest.mark.parametrize(("source", "asked", "bare"), [
+    ('status.textContent = "Push is on.";', [], ["Push is on."]),
+    ('status.textContent = gettext("Push is on.");', ["Push is on."], []),
+    ("x = 'Copied.'; y = 'copied';", [], ["Copied."]),
+    ('x = interpolate(ngettext("%(n)s corner", "%(n)s corners", n), {n: n}, true);',
+     ["%(n)s corner", "%(n)s corners"], []),
+    ('el.querySelector("input[name=target]:checked, input[name=x]"); h = "Content-Type";',
+     [], []),
+    ('/* "Not this." */ // "Nor this."\nvar r = /a"b/g; s = "Wait…";', [], ["Wait…"]),
+    ('s = button.dataset.failed || "Select it.";', [], []),
+    ('s = "The server answered " + response.status + ".";', [],
+     ["The server answered "]),
+])
+def test_the_reading_of_scripts_tells_prose_from_code(source, asked, bare):
+    assert script_texts(source) == (asked, bare)
+
+
+def test_every_text_of_the_scripts_goes_through_the_catalog():
+    assert {path.name for path in _scripts()} >= {"site.js", "push.js", "agency.js"}
+    bare = {path.name: script_texts(path.read_text(encoding="utf-8"))[1]
+            for path in _scripts()}
+    assert {name: texts for name, texts in bare.items() if texts} == {}
+
+
+def _catalog(client: Client) -> tuple[dict, str]:
+    response = client.get(reverse("web:jsi18n"))
+    assert response.status_code == 200
+    assert response["Content-Type"] == 'text/javascript; charset="utf-8"'
+    body = response.content.decode()
+    assert "django.gettext = function" in body, body[:500]
+    found = re.search(r"const newcatalog = (\{.*?\});\n", body, re.S)  # none in English
+    return (json.loads(found[1]) if found else {}), response["Content-Language"]
+
+
+def test_the_catalog_answers_every_text_the_scripts_ask_for(pseudo, db):
+    asked = sorted({text for path in _scripts()
+                    for text in script_texts(path.read_text(encoding="utf-8"))[0]})
+    assert len(asked) >= 20, asked
+    catalog, language = _catalog(_client(None))
+    assert language == PSEUDO
+    plural = {}
+    for texts in catalog.values():
+        if isinstance(texts, list):  # [singular, plural] in the pseudo-language
+            plural.update({text.strip(OPEN + CLOSE): text for text in texts})
+    missing = [text for text in asked
+               if catalog.get(text) != OPEN + text + CLOSE
+               and plural.get(text) != OPEN + text + CLOSE]
+    assert missing == []
+
+
+def test_the_scripts_load_after_the_catalog_and_the_catalog_is_english_by_default(client, db):
+    html = client.get(reverse("web:login")).content.decode()
+    sources = re.findall(r'<script src="([^"]+)"', html)
+    assert sources[0] == reverse("web:jsi18n") == "/jsi18n/"
+    assert "<script>" not in html  # the Content-Security-Policy allows no inline script
+    catalog, language = _catalog(client)
+    assert (catalog, language) == ({}, "en")

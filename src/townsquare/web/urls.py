@@ -1,5 +1,6 @@
 from django.contrib.auth.views import LogoutView
 from django.urls import path
+from django.views.i18n import JavaScriptCatalog
 
 from townsquare.web.views import (
     accounts,
@@ -109,6 +110,9 @@ urlpatterns = [
          name="opened"),
     path("sw.js", notifications.service_worker, name="service_worker"),
     path("events/inbox", notifications.inbox_events, name="inbox_events"),
+    # The scripts' texts in the visitor's language (domain djangojs), loaded by base.html.
+    path("jsi18n/", JavaScriptCatalog.as_view(domain="djangojs", packages=["townsquare.web"]),
+         name="jsi18n"),
 ]
 
 # The return channel and the numbers: each module lists its own routes.

@@ -1,7 +1,8 @@
 /* townsquare: the agency post form. Everything works without this file: every kind's
    fields are shown, neighborhoods are chosen with checkboxes, and the "Preview audience"
    button shows the audience. With it: only the chosen kind's fields, the area drawn on the
-   map, and the audience updated as the target changes. */
+   map, and the audience updated as the target changes. Its texts come from the JavaScript
+   catalog (/jsi18n/, loaded by base.html): gettext, ngettext, interpolate. */
 (function () {
   "use strict";
 
@@ -92,10 +93,13 @@
         field.value = "";
       }
       if (status) {
-        status.textContent = points.length === 0 ? "No area drawn yet." :
-          points.length < 3 ? points.length + " corner" + (points.length === 1 ? "" : "s") +
-            ": add at least " + (3 - points.length) + " more." :
-          "An area with " + points.length + " corners.";
+        var count = { count: points.length, more: 3 - points.length };
+        status.textContent = points.length === 0 ? gettext("No area drawn yet.") :
+          points.length < 3 ? interpolate(ngettext(
+            "%(count)s corner: add at least %(more)s more.",
+            "%(count)s corners: add at least %(more)s more.", points.length), count, true) :
+          interpolate(ngettext("An area with %(count)s corner.", "An area with %(count)s corners.",
+            points.length), count, true);
       }
     }
 
@@ -156,7 +160,7 @@
     function practiceNote() {
       var practice = form.querySelector("input[name=practice]");
       return practice && practice.checked ?
-        ["Practice mode is on: only your agency's staff will receive it."] : [];
+        [gettext("Practice mode is on: only your agency's staff will receive it.")] : [];
     }
 
     function ask() {
@@ -181,7 +185,7 @@
             Object.keys(answer.fields || {}).forEach(function (name) {
               messages = messages.concat(answer.fields[name]);
             });
-            show(messages.length ? messages : [answer.detail || "The audience cannot be shown."], true);
+            show(messages.length ? messages : [answer.detail || gettext("The audience cannot be shown.")], true);
           }
         })
         .catch(function () { /* the button still works */ });

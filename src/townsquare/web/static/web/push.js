@@ -1,5 +1,6 @@
 /* Notification settings: subscribe or unsubscribe this browser to Web Push.
-   Progressive: the buttons appear only where the browser supports push. */
+   Progressive: the buttons appear only where the browser supports push. Its texts come
+   from the JavaScript catalog (/jsi18n/, loaded by base.html): gettext, interpolate. */
 (function () {
   "use strict";
   var panel = document.querySelector("[data-push-panel]");
@@ -28,7 +29,7 @@
       headers: { "Content-Type": "application/json", "X-CSRFToken": csrf() },
       body: JSON.stringify(body)
     }).then(function (response) {
-      if (!response.ok) { throw new Error("The server answered " + response.status + "."); }
+      if (!response.ok) { throw new Error(interpolate(gettext("The server answered %(status)s."), { status: response.status }, true)); }
     });
   }
   function show(subscribed) { on.hidden = subscribed; off.hidden = !subscribed; }
@@ -37,17 +38,17 @@
     .then(function () { return navigator.serviceWorker.ready; });
   ready.then(function (registration) { return registration.pushManager.getSubscription(); })
     .then(function (subscription) { show(Boolean(subscription)); })
-    .catch(function () { status.textContent = "Push notifications are not available here."; });
+    .catch(function () { status.textContent = gettext("Push notifications are not available here."); });
 
   on.addEventListener("click", function () {
-    status.textContent = "Asking your browser…";
+    status.textContent = gettext("Asking your browser…");
     ready.then(function (registration) {
       return registration.pushManager.subscribe({
         userVisibleOnly: true, applicationServerKey: key(panel.getAttribute("data-vapid-key"))
       });
     }).then(function (subscription) { return send("POST", subscription.toJSON()); })
-      .then(function () { show(true); status.textContent = "Push notifications are on in this browser."; })
-      .catch(function (error) { status.textContent = "Push was not turned on: " + error.message; });
+      .then(function () { show(true); status.textContent = gettext("Push notifications are on in this browser."); })
+      .catch(function (error) { status.textContent = interpolate(gettext("Push was not turned on: %(reason)s"), { reason: error.message }, true); });
   });
   off.addEventListener("click", function () {
     ready.then(function (registration) { return registration.pushManager.getSubscription(); })
@@ -56,7 +57,7 @@
         var endpoint = subscription.endpoint;
         return subscription.unsubscribe().then(function () { return send("DELETE", { endpoint: endpoint }); });
       })
-      .then(function () { show(false); status.textContent = "Push notifications are off in this browser."; })
-      .catch(function (error) { status.textContent = "Push was not turned off: " + error.message; });
+      .then(function () { show(false); status.textContent = gettext("Push notifications are off in this browser."); })
+      .catch(function (error) { status.textContent = interpolate(gettext("Push was not turned off: %(reason)s"), { reason: error.message }, true); });
   });
 })();

@@ -1,4 +1,5 @@
-/* townsquare: small progressive enhancements. Every page works without this file. */
+/* townsquare: small progressive enhancements. Every page works without this file. Its
+   texts come from the JavaScript catalog (/jsi18n/, loaded first by base.html). */
 (function () {
   "use strict";
 
@@ -54,7 +55,10 @@
             data.items.forEach(function (item) {
               var option = document.createElement("option");
               option.value = item.text;
-              if (item.neighborhood) { option.label = item.text + " (" + item.neighborhood + ")"; }
+              if (item.neighborhood) {
+                option.label = interpolate(gettext("%(address)s (%(neighborhood)s)"),
+                  { address: item.text, neighborhood: item.neighborhood }, true);
+              }
               list.appendChild(option);
             });
           })
@@ -120,21 +124,23 @@
       var lon = p.lon0 + (at.x - p.x0) / p.kx;
       var lat = p.lat0 - (at.y - p.y0) / p.ky;
       var name = event.target && event.target.getAttribute && event.target.getAttribute("data-name");
-      setPoint(lat, lon, name ? "Home point set in " + name + "." : "Home point set. It is not inside a neighborhood we serve; try again.");
+      setPoint(lat, lon, name ?
+        interpolate(gettext("Home point set in %(neighborhood)s."), { neighborhood: name }, true) :
+        gettext("Home point set. It is not inside a neighborhood we serve; try again."));
     });
     var lat = field("lat"), lon = field("lon");
     if (lat && lat.value && lon && lon.value) {
-      setPoint(parseFloat(lat.value), parseFloat(lon.value), "Home point set on the map.");
+      setPoint(parseFloat(lat.value), parseFloat(lon.value), gettext("Home point set on the map."));
     }
     var button = box.querySelector("[data-geolocate]");
     if (button) {
       if (!navigator.geolocation) { button.hidden = true; return; }
       button.addEventListener("click", function () {
-        status("Finding your location…");
+        status(gettext("Finding your location…"));
         navigator.geolocation.getCurrentPosition(function (position) {
-          setPoint(position.coords.latitude, position.coords.longitude, "Home point set from your location.");
+          setPoint(position.coords.latitude, position.coords.longitude, gettext("Home point set from your location."));
         }, function () {
-          status("Your location is not available. Enter your address or click the map instead.");
+          status(gettext("Your location is not available. Enter your address or click the map instead."));
         }, { enableHighAccuracy: true, timeout: 15000 });
       });
     }
