@@ -21,6 +21,7 @@ from townsquare.agencies import actions, images, selectors
 from townsquare.agencies.models import Agency, AgencyPost
 from townsquare.core.errors import DomainError, Invalid, TooLarge
 from townsquare.notifications import actions as notification_actions
+from townsquare.notifications import reasons as delivery_reasons
 from townsquare.notifications import selectors as notifications
 from townsquare.places import selectors as places
 from townsquare.web import maps
@@ -190,7 +191,7 @@ def _render_staff_post(request: HttpRequest, agency: Agency, post: AgencyPost) -
         "delivery_given_up": sum(c.given_up or 0 for c in report.channels
                                  if c.channel != "inbox"),
         "can_redeliver": policy.can_redeliver_agency_post(user, agency),
-        "delivery_errors": [(_channel_label(c.channel), reason, count)
+        "delivery_errors": [(_channel_label(c.channel), delivery_reasons.label(reason), count)
                             for c in report.channels for reason, count in c.errors],
     })
 
