@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from townsquare.accounts.models import Resident
     from townsquare.agencies.models import Agency, AgencyPost, AgencyReply, AgencyStaff
     from townsquare.posts.models import Post, Reply
+    from townsquare.questions.models import Question
 
 
 def resident_of(user: Any) -> Resident | None:
@@ -486,6 +487,90 @@ def tip_sender_label(tip: Any) -> dict[str, str] | None:
 
 
 # --- Questions to an agency (docs/tips-and-questions.md) ------------------------------------
+def agency_serves(agency: Agency, neighborhood_id: int, city_id: int) -> bool:
+    """Whether `agency`'s jurisdiction holds the neighborhood (of city `city_id`). The
+    jurisdiction's ids are cached on the agency object for the request."""
+    if agency.all_neighborhoods:
+        return agency.city_id == city_id
+    served = getattr(agency, "_ts_served", None)
+    if served is None:
+        served = set(agency.jurisdiction.values_list("pk", flat=True))
+        agency._ts_served = served
+    return neighborhood_id in served
+
+
+def _served_resident(user: Any, agency: Agency) -> Resident | None:
+    resident = verified_resident_of(user)
+    if resident is None or not agency.is_approved:
+        return None
+    if not agency_serves(agency, resident.neighborhood_id, resident.neighborhood.city_id):
+        return None
+    return resident
+
+
+def can_ask_question(user: Any, agency: Agency) -> bool:
+    """Verified residents of a neighborhood the agency serves."""
+    return _served_resident(user, agency) is not None
+
+
+def can_view_questions(user: Any, agency: Agency) -> bool:
+    """The agency's questions: verified residents of its jurisdiction, its staff (every
+    role), operators."""
+    return (is_operator(user) or agency_role(user, agency) is not None
+            or _served_resident(user, agency) is not None)
+
+
+def visible_questions_q(user: Any, agency: Agency) -> Q:
+    """A filter on Question (of `agency`) keeping exactly the ones `user` may read: staff
+    and operators all of them (hidden ones marked), residents of the jurisdiction the ones
+    not hidden plus their own."""
+    if is_operator(user) or agency_role(user, agency) is not None:
+        return Q(agency_id=agency.pk)
+    resident = _served_resident(user, agency)
+    if resident is None:
+        return Q(pk__in=[])
+    return Q(agency_id=agency.pk) & (Q(hidden_at__isnull=True) | Q(asker_id=resident.pk))
+
+
+def can_view_question(user: Any, question: Question) -> bool:
+    """One question, as visible_questions_q decides for a list (answered: the answer too)."""
+    if is_operator(user) or agency_role(user, question.agency_id) is not None:
+        return True
+    resident = _served_resident(user, question.agency)
+    return resident is not None and (question.hidden_at is None
+                                     or question.asker_id == resident.pk)
+
+
+def can_vote_question(user: Any, question: Question) -> bool:
+    """Residents of the jurisdiction upvote an open question that is not hidden."""
+    return (question.status == "open" and question.hidden_at is None
+            and _served_resident(user, question.agency) is not None)
+
+
+def can_answer_questions(user: Any, agency: Agency) -> bool:
+    """Answering speaks for the agency in public, as a post does: publishers and admins.
+    The tips desk reads questions and hides abusive ones, but does not answer."""
+    return can_publish(user, agency)
+
+
+def can_pin_questions(user: Any, agency: Agency) -> bool:
+    """The agency's FAQ is its public voice too: publishers and admins."""
+    return can_publish(user, agency)
+
+
+def can_hide_question(user: Any, question: Question) -> bool:
+    """As an abusive reply (the agency's tips desk and admins, operators), and as a post
+    (the lead of the asker's neighborhood)."""
+    return (can_handle_replies(user, question.agency)
+            or can_moderate_neighborhood(user, question.neighborhood_id))
+
+
+def question_asker_label(question: Question) -> dict[str, str]:
+    """What anyone, the agency included, learns about an asker: name and neighborhood."""
+    return {"display_name": question.asker.user.display_name,
+            "neighborhood": question.neighborhood.name}
+
+
 
 
 # --- Incidents, trends and series (docs/incidents.md) ---------------------------------------

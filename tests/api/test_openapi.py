@@ -49,6 +49,13 @@ EXPECTED = {
     "/api/v1/agencies/{agency}/staff": {"get", "post"},
     "/api/v1/agencies/{agency}/staff/{id}": {"patch", "delete"},
     "/api/v1/agency-posts/{id}": {"get"},
+    # Questions (tests/questions/).
+    "/api/v1/agencies/{agency}/questions": {"get", "post"},
+    "/api/v1/agencies/{agency}/questions/{id}": {"get"},
+    "/api/v1/agencies/{agency}/questions/{id}/answer": {"post"},
+    "/api/v1/agencies/{agency}/questions/{id}/vote": {"post", "delete"},
+    "/api/v1/agencies/{agency}/questions/{id}/pin": {"post", "delete"},
+    "/api/v1/agencies/{agency}/questions/{id}/hide": {"post"},
     "/api/v1/agency-posts/{id}/images/{image_id}": {"get"},
     "/api/v1/agency-posts/{id}/replies": {"get", "post"},
     "/api/v1/agency-posts/{id}/replies/{reply_id}": {"delete"},
@@ -126,7 +133,9 @@ def test_every_success_has_a_schema(document):
 def test_every_write_documents_its_request_body(document):
     bodiless = {("/api/v1/posts/{id}/thanks", "post"), ("/api/v1/posts/{id}/thanks", "delete"),
                 ("/api/v1/posts/{id}", "delete"), ("/api/v1/agency-posts/{id}/thanks", "post"),
-                ("/api/v1/inbox/{id}/read", "post")}
+                ("/api/v1/inbox/{id}/read", "post"),
+                ("/api/v1/agencies/{agency}/questions/{id}/vote", "post"),
+                ("/api/v1/agencies/{agency}/questions/{id}/pin", "post")}
     for path, method, operation in operations(document):
         if method in {"post", "patch"} and (path, method) not in bodiless:
             # JSON, or multipart/form-data for uploads.

@@ -25,6 +25,7 @@ DEFAULT_KINDS = {
     "agency_post": {"inbox": True, "email": True, "push": True},
     "reply_to_me": {"email": False, "push": False},
     "neighborhood_post": {"email": False, "push": False},
+    "question_answered": {"email": True, "push": True},
 }
 
 

@@ -10,7 +10,8 @@ from pydantic import ConfigDict
 
 from townsquare.api.schemas import NON_EMPTY
 
-Kind = Literal["urgent_alert", "agency_post", "reply_to_me", "neighborhood_post"]
+Kind = Literal["urgent_alert", "agency_post", "reply_to_me", "neighborhood_post",
+               "question_answered"]
 ChannelName = Literal["inbox", "email", "push"]
 
 

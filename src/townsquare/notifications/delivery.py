@@ -100,10 +100,11 @@ class Claimed:
     attempts: int
     message_id: str
     priority: int
+    question_id: int | None = None
 
 
 _COLUMNS = ("id", "kind", "channel", "agency_post_id", "reply_id", "post_id", "recipient_id",
-            "subscription_id", "attempts", "message_id", "priority")
+            "subscription_id", "attempts", "message_id", "priority", "question_id")
 
 
 class ClaimCursor:

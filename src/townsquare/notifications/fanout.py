@@ -30,8 +30,10 @@ from townsquare.accounts.models import Resident, User
 from townsquare.agencies.models import AgencyPost, AgencyStaff
 from townsquare.notifications import kinds
 from townsquare.notifications.models import Delivery, NotificationPreference, PushSubscription
+from townsquare.questions.models import Vote
 
-_INSERT_COLUMNS = ("kind", "priority", "agency_post_id", "reply_id", "post_id", "recipient_id",
+_INSERT_COLUMNS = ("kind", "priority", "agency_post_id", "reply_id", "post_id", "question_id",
+                   "recipient_id",
                    "channel", "subscription_id", "state", "attempts", "next_attempt_at",
                    "leased_by", "last_error", "message_id", "queued_at")
 
@@ -94,8 +96,9 @@ def _insert(channel: str, kind: str, source: dict[str, int | None], recipients_s
     join_push = (f" JOIN {PushSubscription._meta.db_table} s ON s.user_id = uid "
                  "AND s.retired_at IS NULL") if push else ""
     values = [kind, kinds.PRIORITY[kind], source.get("agency_post"), source.get("reply"),
-              source.get("post")]
-    select = (f"SELECT %s, %s, %s, %s, %s, uid, %s, {'s.id' if push else 'NULL'}, 'queued', 0, "
+              source.get("post"), source.get("question")]
+    select = (f"SELECT %s, %s, %s, %s, %s, %s, uid, %s, {'s.id' if push else 'NULL'}, "
+              "'queued', 0, "
               "%s, '', '', '', %s")
     sql = (f"INSERT INTO {table} ({', '.join(_INSERT_COLUMNS)}) {select} "  # noqa: S608
            f"FROM ({recipients_sql}) r{join_push} "
@@ -185,4 +188,20 @@ def neighborhood_post(post_id: int, neighborhood_id: int, author_user_id: int, *
                       if channel == kinds.EMAIL else "")
             written += _insert(channel, kinds.NEIGHBORHOOD_POST, {"post": post_id},
                                recipients, params, start=now, now=now, extra_where=digest)
+    return written
+
+
+def question_answered(question_id: int, asker_id: int, *, now: dt.datetime) -> int:
+    """Delivery rows telling a question's asker and everyone who upvoted it (active
+    accounts, by their settings) that the agency answered."""
+    residents, users = Resident._meta.db_table, User._meta.db_table
+    votes = Vote._meta.db_table
+    recipients = (f"SELECT x.user_id AS uid FROM {residents} x "  # noqa: S608
+                  f"JOIN {users} u ON u.id = x.user_id WHERE u.is_active AND (x.id = %s "
+                  f"OR x.id IN (SELECT v.resident_id FROM {votes} v WHERE v.question_id = %s))")
+    written = 0
+    with transaction.atomic():
+        for channel in kinds.SENDING_CHANNELS:
+            written += _insert(channel, kinds.QUESTION_ANSWERED, {"question": question_id},
+                               recipients, [asker_id, question_id], start=now, now=now)
     return written

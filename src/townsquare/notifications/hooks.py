@@ -1,9 +1,9 @@
 """The hooks other apps call when something worth telling happens: posts and agencies reach
 notifications through this module only (an import-linter contract in pyproject.toml holds
-it). Each only schedules the fan-out after the caller's transaction commits (nothing is
-sent from a request, and a rolled-back action sends nothing), so publishing stays
-constant-time in residents. An agency post's fan-out job row is written in the caller's
-transaction itself (fanout_jobs.py)."""
+it; questions call it too). Each only schedules the fan-out after the caller's transaction
+commits (nothing is sent from a request, and a rolled-back action sends nothing), so
+publishing stays constant-time in residents. An agency post's fan-out job row is written in
+the caller's transaction itself (fanout_jobs.py)."""
 
 from __future__ import annotations
 
@@ -41,3 +41,9 @@ def reply_created(reply: Any) -> None:
 
 def neighborhood_post_created(post: Any) -> None:
     transaction.on_commit(lambda: tasks.fan_out_neighborhood_post.enqueue(post_id=post.pk))
+
+
+def question_answered(question: Any) -> None:
+    """An agency answered a question: its asker and voters are told (questions/actions.py)."""
+    transaction.on_commit(
+        lambda: tasks.fan_out_question_answered.enqueue(question_id=question.pk))

@@ -30,6 +30,11 @@ def post(post_id: int) -> str:
     return absolute(_reverse("web:post", post_id, fallback="/feed/"))
 
 
+def question(agency_slug: str, question_id: int) -> str:
+    return absolute(_reverse("web:question", agency_slug, question_id,
+                             fallback=f"/agencies/{agency_slug}/questions/"))
+
+
 def feed() -> str:
     return absolute(_reverse("web:feed", fallback="/feed/"))
 

@@ -109,6 +109,22 @@ def neighborhood_post(item: Any) -> Content:
                        summary=item.body, target=("post", item.pk))
 
 
+def question_answered(question: Any) -> Content:
+    """The answer to a question, for its asker and voters. The answerer is the agency (no
+    staff name), the asker is named as on the question's page (policy)."""
+    agency = question.agency.name
+    names = {"agency": agency, "title": question.title}
+    with recipient_language():
+        return Content(kind=kinds.QUESTION_ANSWERED,
+                       subject=_("%(agency)s answered: %(title)s") % names,
+                       title=_("%(agency)s answered a question") % names,
+                       lines=(_("“%(title)s”") % names, question.answer),
+                       url=links.question(question.agency.slug, question.pk),
+                       tag=f"question-{question.pk}", ttl=86400,
+                       why=_("you asked or upvoted this question to %(agency)s") % names,
+                       summary=question.answer)
+
+
 def notice(content: Content, *, delivery_id: int, message_id: str, user: Any,
            channel: str) -> Notice:
     """The message for one recipient: `content` plus their address and unsubscribe link.

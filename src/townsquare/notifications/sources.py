@@ -22,6 +22,7 @@ from townsquare.notifications import digests, kinds, quiet, render
 from townsquare.notifications.channels import Notice
 from townsquare.notifications.models import Delivery, NotificationPreference, PushSubscription
 from townsquare.posts.models import Post, Reply
+from townsquare.questions.models import Question
 
 _DEFAULT_PREFERENCE = NotificationPreference()  # field defaults = kinds.DEFAULTS
 
@@ -68,6 +69,7 @@ class Batch:
         self.agency_posts: dict[int, AgencyPost] = {}
         self.replies: dict[int, Reply] = {}
         self.posts: dict[int, Post] = {}
+        self.questions: dict[int, Question] = {}
         self.contents: dict[tuple[str, int], render.Content] = {}
         self.windows: dict[int, Window] = {}  # digest rows
         self.digest_posts: dict[int, list[Post]] = {}  # by neighborhood, oldest first
@@ -92,6 +94,8 @@ class Batch:
                          .in_bulk({r.reply_id for r in rows if r.reply_id}))
         batch.posts = (Post.objects.select_related("author__user", "neighborhood")
                        .in_bulk({r.post_id for r in rows if r.post_id}))
+        batch.questions = (Question.objects.select_related("agency")
+                           .in_bulk({r.question_id for r in rows if r.question_id}))
         batch._load_digests([r for r in rows if _is_digest(r)])
         return batch
 
@@ -198,6 +202,13 @@ class Batch:
             if row.channel == kinds.EMAIL and preference_of(user).neighborhood_digest:
                 return "the recipient switched to the daily digest"
             return self._cached(("post", post.pk), lambda: render.neighborhood_post(post))
+        if row.question_id:
+            question = self.questions.get(row.question_id)
+            if (question is None or question.hidden_at is not None
+                    or not policy.can_view_question(user, question)):
+                return "the question was hidden, or the recipient may no longer see it"
+            return self._cached(("question", question.pk),
+                                lambda: render.question_answered(question))
         return "nothing to send"
 
     def _cached(self, key: tuple[str, int], make: Any) -> render.Content:
@@ -208,7 +219,7 @@ class Batch:
 
 def _is_digest(row: Any) -> bool:
     """A row with no source of its own is a daily digest (its window is on the row)."""
-    return not (row.agency_post_id or row.reply_id or row.post_id)
+    return not (row.agency_post_id or row.reply_id or row.post_id or row.question_id)
 
 
 def _has_resident(user: Any) -> bool:

@@ -16,6 +16,7 @@ from django_tasks import task
 from townsquare.agencies.models import AgencyPost
 from townsquare.notifications import fanout, fanout_jobs
 from townsquare.posts.models import Post, Reply
+from townsquare.questions.models import Question
 
 logger = logging.getLogger("townsquare.notifications")
 
@@ -56,3 +57,13 @@ def fan_out_neighborhood_post(post_id: int) -> int:
         return 0
     return fanout.neighborhood_post(post.pk, post.neighborhood_id, post.author.user_id,
                                     now=timezone.now())
+
+
+@task()
+def fan_out_question_answered(question_id: int) -> int:
+    """Tell a question's asker and its voters that the agency answered (by their settings).
+    A question hidden or not answered by now gets no rows."""
+    question = Question.objects.filter(pk=question_id).first()
+    if question is None or question.hidden_at is not None or question.status != "answered":
+        return 0
+    return fanout.question_answered(question.pk, question.asker_id, now=timezone.now())

@@ -45,6 +45,9 @@ class Delivery(models.Model):
                               related_name="+")
     post = models.ForeignKey("posts.Post", null=True, blank=True, on_delete=models.CASCADE,
                              related_name="+")
+    # An answer to a question, for its asker and its voters.
+    question = models.ForeignKey("questions.Question", null=True, blank=True,
+                                 on_delete=models.CASCADE, related_name="+")
     # A daily digest of neighborhood posts (notifications/digests.py): the recipient's local
     # date it was cut on, and the start of the window it covers. The window ends at
     # `queued_at` (the cut); the next digest's window starts there, so a post is in one
@@ -91,6 +94,12 @@ class Delivery(models.Model):
             models.UniqueConstraint(
                 fields=["post", "subscription"], name="delivery_post_push",
                 condition=Q(post__isnull=False, channel="push")),
+            models.UniqueConstraint(
+                fields=["question", "recipient"], name="delivery_question_email",
+                condition=Q(question__isnull=False, channel="email")),
+            models.UniqueConstraint(
+                fields=["question", "subscription"], name="delivery_question_push",
+                condition=Q(question__isnull=False, channel="push")),
             models.UniqueConstraint(
                 fields=["digest_on", "recipient"], name="delivery_digest_email",
                 condition=Q(digest_on__isnull=False, channel="email")),

@@ -24,6 +24,8 @@ class NotificationPreference(models.Model):
     push_agency_post = models.BooleanField(default=DEFAULTS["push_agency_post"])
     push_reply_to_me = models.BooleanField(default=DEFAULTS["push_reply_to_me"])
     push_neighborhood_post = models.BooleanField(default=DEFAULTS["push_neighborhood_post"])
+    email_question_answered = models.BooleanField(default=DEFAULTS["email_question_answered"])
+    push_question_answered = models.BooleanField(default=DEFAULTS["push_question_answered"])
     # Neighborhood posts by email: one message a day instead of one per post.
     neighborhood_digest = models.BooleanField(default=DEFAULTS["neighborhood_digest"])
     # Quiet hours, in `time_zone` (blank: the city's). Both set, or neither.
