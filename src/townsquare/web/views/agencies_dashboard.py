@@ -42,6 +42,7 @@ def agency_context(request: HttpRequest, agency: Agency, here: str) -> dict[str,
         "can_manage_staff": policy.can_manage_staff(user, agency),
         "can_view_audit": policy.can_view_audit(user, agency),
         "can_export": policy.can_export(user, agency),
+        "can_triage_tips": policy.can_triage_tips(user, agency),
     }
 
 
