@@ -295,7 +295,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     # Follow-up codes (in tip paths) and tipsters' addresses stay out of the logs.
     "filters": {"redact_tips": {"()": "townsquare.tips.logfilter.RedactTips"}},
-    "loggers": {"django.db.backends": {"level": "INFO"},
+    "loggers": {"django.db.backends": {"level": "INFO", "filters": ["redact_tips"]},
                 "django.request": {"filters": ["redact_tips"]},
                 "django.server": {"filters": ["redact_tips"]},
                 "uvicorn.access": {"filters": ["redact_tips"]}},
