@@ -582,6 +582,15 @@ def can_view_crime_numbers(user: Any) -> bool:
     return True
 
 
+def can_view_series(user: Any, agency: Agency) -> bool:
+    """The agency's series page (the Knox test and candidate series over its jurisdiction):
+    its admins, publishers and tips staff, and operators (who look after every agency).
+    Never residents: a list of linked incidents is investigative work, not a public page,
+    even though each incident is public."""
+    return agency.is_approved and (is_operator(user)
+                                   or agency_role(user, agency) in {ADMIN, PUBLISHER, TIPS})
+
+
 # --- Coverage (docs/coverage.md) --------------------------------------------------------------
 # The coverage numbers (share launched, households reached, history, projection) are public:
 # they hold no one's data. The recruiting tools are the operators'.

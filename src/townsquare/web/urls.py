@@ -12,6 +12,7 @@ from townsquare.web.views import (
     coverage,
     home,
     incidents,
+    incidents_series,
     moderation,
     notifications,
     operator,
@@ -117,4 +118,4 @@ urlpatterns = [
 
 # The return channel and the numbers: each module lists its own routes.
 urlpatterns += [*tips.urlpatterns, *questions.urlpatterns, *incidents.urlpatterns,
-                *coverage.urlpatterns]
+                *coverage.urlpatterns, *incidents_series.urlpatterns]

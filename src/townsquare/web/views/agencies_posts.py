@@ -57,7 +57,8 @@ def compose(request: HttpRequest, slug: str) -> HttpResponse:
         form = AgencyPostForm(request.POST or None, request.FILES or None,
                               neighborhoods=jurisdiction,
                               initial={"kind": AgencyPost.Kind.ALERT, "target": Target.ALL,
-                                       "idempotency_key": secrets.token_urlsafe(16)})
+                                       "idempotency_key": secrets.token_urlsafe(16),
+                                       **prefill(request, jurisdiction)})
         status, preview = 200, None
         if request.method == "POST":
             status = 400
@@ -80,6 +81,28 @@ def compose(request: HttpRequest, slug: str) -> HttpResponse:
             if jurisdiction else None,
             "served": {n.pk for n in jurisdiction},
         }, status=status)
+
+
+# Fields a link may fill in (the series page's "Ask these neighborhoods"): only shown, never
+# published without the publisher's click; unknown kinds and neighborhoods are dropped.
+PREFILL_TEXT = ("title", "body", "case_number", "rfi_area", "rfi_from", "rfi_until")
+
+
+def prefill(request: HttpRequest, jurisdiction: list[Any]) -> dict[str, Any]:
+    """The compose form's starting values from the query string of a GET."""
+    if request.method != "GET":
+        return {}
+    query, initial = request.GET, {}
+    if query.get("kind") in AgencyPost.Kind.values:
+        initial["kind"] = query["kind"]
+    for name in PREFILL_TEXT:
+        if query.get(name):
+            initial[name] = query[name]
+    served = {n.slug for n in jurisdiction}
+    chosen = [slug for slug in query.getlist("neighborhoods") if slug in served]
+    if chosen:
+        initial.update(target=Target.NEIGHBORHOODS, neighborhoods=chosen)
+    return initial
 
 
 def _audience(request: HttpRequest, agency: Agency, targets: dict[str, Any]) -> dict[str, Any]:
