@@ -266,8 +266,8 @@ NAV = {
     "unverified": ["Feed", "Verify", "Search", "Settings", "Log out"],
     "neighbor": ["Feed", "New post", "Invite", "Search", "Settings", "Log out"],
     "lead": ["Feed", "New post", "Invite", "Search", "Moderation", "Settings", "Log out"],
-    "operator": ["Search", "Moderation", "Postcards", "Leads", "Agencies", "Admin", "Settings",
-                 "Log out"],
+    "operator": ["Search", "Moderation", "Postcards", "Leads", "Agencies", "Recruiting", "Admin",
+                 "Settings", "Log out"],
 }
 
 

@@ -2,17 +2,23 @@
 hold where the city counted them, and the launch history. Public numbers: no caller rules.
 
 Totals are aggregates in the database (one query); the per-neighborhood rows come in a
-second query, whatever the number of neighborhoods. See docs/coverage.md.
+second query (and the counts' sources in a third), whatever the number of
+neighborhoods. See docs/coverage.md.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.db.models import Count, F, Q, Sum
+from django.utils.translation import gettext as _
 
+from townsquare import policy
+from townsquare.core.errors import Forbidden
+from townsquare.coverage.models import HouseholdCount
 from townsquare.places.models import City, Neighborhood
 
 
@@ -46,6 +52,7 @@ class Coverage:
     households_reached: int | None
     counted_neighborhoods: int
     items: list[Item]
+    sources: list[tuple[str, dt.date]]  # where the household counts come from, and when
 
     @property
     def share_launched(self) -> float:
@@ -93,4 +100,14 @@ def city_coverage(city: City) -> Coverage:
         households_reached=(totals["reached"] or 0) if counted_any else None,
         counted_neighborhoods=totals["counted"],
         items=items,
+        sources=list(HouseholdCount.objects.filter(neighborhood__city=city)
+                     .order_by("source", "as_of").values_list("source", "as_of").distinct())
+        if counted_any else [],
     )
+
+
+def recruiting(user: Any, city: City) -> Coverage:
+    """The coverage of the city for the recruiting page: operators only."""
+    if not policy.can_use_recruiting_tools(user):
+        raise Forbidden(_("Only operators can open the recruiting tools."))
+    return city_coverage(city)

@@ -48,11 +48,11 @@ class CoverageOut(Schema):
 
 
 def _projection(found: projection.Projection) -> dict:
-    projected = found.status == projection.Status.PROJECTED
     return {
         "status": str(found.status), "remaining": found.remaining, "launches": found.launches,
         "rate_per_day": found.rate_per_day,
-        "rate_ci": [found.rate_low, found.rate_high] if projected else None,
+        "rate_ci": ([found.rate_low, found.rate_high]
+                    if found.rate_low is not None and found.rate_high is not None else None),
         "date": found.central.date() if found.central else None,
         "date_range": ([found.earliest.date(), found.latest.date()]
                        if found.earliest and found.latest else None),
