@@ -53,10 +53,15 @@ def configured_keys() -> list[bytes]:
     keys = [item.strip().encode() for item in raw.split(",") if item.strip()]
     if keys:
         return keys
-    path = _key_path()
+    return list(_file_keys(str(_key_path())))
+
+
+@functools.cache
+def _file_keys(path_name: str) -> tuple[bytes, ...]:
+    path = Path(path_name)
     if not path.exists():
         _generate(path)
-    return [line.strip() for line in path.read_bytes().splitlines() if line.strip()]
+    return tuple(line.strip() for line in path.read_bytes().splitlines() if line.strip())
 
 
 @functools.cache
