@@ -291,6 +291,8 @@ def _render_tip(request: HttpRequest, agency: Agency, tip: Tip, *,
             "status_label": TipStatus(tip.status).label,
             "sender": policy.tip_sender_label(tip),
             "messages_": selectors.messages(user, tip), "notes": selectors.notes(user, tip),
+            # What the tipster also reads in their thread: the outcomes of the post.
+            "outcomes": selectors.outcomes(tip.agency_post_id) if tip.agency_post_id else [],
             "attachments": list(enumerate(selectors.attachments(user, tip), start=1)),
             **{f"{name}_form": f for name, f in page_forms.items()},
             "failed_form": failed[1] if failed is not None else None,
