@@ -29,6 +29,10 @@ class Period:
     def days(self) -> int:
         return (self.end - self.start).days
 
+    @property
+    def last(self) -> date:
+        return self.end - timedelta(days=1)
+
 
 @dataclass(frozen=True)
 class Summary:
@@ -196,5 +200,113 @@ def recent_incidents(city: City, neighborhood: Neighborhood | None, period: Peri
                                    occurred_on__lt=period.end)
     if neighborhood is not None:
         rows = rows.filter(neighborhood=neighborhood)
-    return list(rows.order_by("-occurred_on", "-pk")
-                .values("occurred_on", "category", "block")[:limit])
+    labels = dict(Category.choices)
+    latest = rows.order_by("-occurred_on", "-pk").values("occurred_on", "category", "block")
+    return [{**row, "label": labels.get(row["category"], row["category"])}
+            for row in latest[:limit]]
+
+
+# --- The crime pages ------------------------------------------------------------------------
+# The comparison covers the latest COMPARE_DAYS days of the city's data, against the same days
+# a year before when the data reach back that far, else the days just before; with less
+# data, the latest half against the half before. Below MIN_DAYS days there is no trend.
+COMPARE_DAYS = 90
+MIN_DAYS = 14
+CHART_DAYS = 365
+WEEKLY_UP_TO_DAYS = 92
+SIGNIFICANCE = 0.05
+
+
+@dataclass(frozen=True)
+class CategoryRow:
+    category: str
+    label: str
+    summary: Summary
+
+
+@dataclass(frozen=True)
+class ChartBar:
+    period: Period
+    count: int
+    ci: tuple[float, float]
+
+
+@dataclass(frozen=True)
+class CrimeReport:
+    span: Period | None  # the days the city's data cover; None without any
+    too_little: bool  # fewer than MIN_DAYS days of data: no comparison, no chart
+    period: Period | None = None  # the latest days, compared with...
+    compare: Period | None = None  # ... these
+    year_before: bool = False  # whether `compare` is the same days a year before
+    overall: Summary | None = None
+    categories: list[CategoryRow] | None = None
+    window: Period | None = None  # the chart's and the map's days
+    unit: str = "month"  # "week" or "month"
+    bars: list[ChartBar] | None = None
+    per_neighborhood: dict[int, int] | None = None
+    recent: list[dict] | None = None
+
+    @property
+    def clear_by_test(self) -> bool:
+        return (self.overall is not None and self.overall.p_value is not None
+                and self.overall.p_value < SIGNIFICANCE)
+
+
+def comparison_periods(span: Period) -> tuple[Period, Period, bool] | None:
+    """(latest, earlier, whether earlier is a year before), or None with too little data."""
+    end = span.end
+    length = COMPARE_DAYS
+    year_before = Period(end - timedelta(days=length + 365), end - timedelta(days=365))
+    if year_before.start >= span.start:
+        return Period(end - timedelta(days=length), end), year_before, True
+    if span.days < 2 * length:
+        length = span.days // 2
+    if length < MIN_DAYS // 2:
+        return None
+    latest = Period(end - timedelta(days=length), end)
+    return latest, Period(latest.start - timedelta(days=length), latest.start), False
+
+
+def by_category_compared(city: City, neighborhood: Neighborhood | None, period: Period,
+                         compare: Period) -> list[CategoryRow]:
+    """Every category's count in `period` against `compare`, in one query. The rows carry
+    the intervals, not the E-test: the page tests the total only (one test, not ten)."""
+    rows = (_daily(city, neighborhood, None).filter(_in(period) | _in(compare))
+            .values("category")
+            .annotate(now=Sum("count", filter=_in(period), default=0),
+                      before=Sum("count", filter=_in(compare), default=0))
+            .order_by())
+    got = {row["category"]: (int(row["now"]), int(row["before"])) for row in rows}
+    result = []
+    for category, label in Category.choices:
+        now, before = got.get(category, (0, 0))
+        lo, hi = poisson.rate_ratio_ci(now, period.days, before, compare.days)
+        ratio = None if before == 0 else (now / period.days) / (before / compare.days)
+        result.append(CategoryRow(category, str(label), Summary(
+            count=now, count_ci=poisson.exact_ci(now), compare_count=before,
+            rate_ratio=ratio, rate_ratio_ci=(lo, None if math.isinf(hi) else hi))))
+    return result
+
+
+def crime_report(city: City, neighborhood: Neighborhood | None) -> CrimeReport:
+    """Everything a crime page shows, in a fixed number of queries whatever the data."""
+    span = data_span(city)
+    if span is None:
+        return CrimeReport(span=None, too_little=True)
+    window = Period(max(span.start, span.end - timedelta(days=CHART_DAYS)), span.end)
+    per_neighborhood = by_neighborhood(city, window)
+    recent = recent_incidents(city, neighborhood, window)
+    periods = comparison_periods(span)
+    if periods is None:
+        return CrimeReport(span=span, too_little=True, window=window,
+                           per_neighborhood=per_neighborhood, recent=recent)
+    period, compare, year_before = periods
+    unit = "week" if window.days <= WEEKLY_UP_TO_DAYS else "month"
+    buckets = (weekly if unit == "week" else monthly)(city, neighborhood, window)
+    return CrimeReport(
+        span=span, too_little=False, period=period, compare=compare, year_before=year_before,
+        overall=summary(city, neighborhood, None, period, compare),
+        categories=by_category_compared(city, neighborhood, period, compare),
+        window=window, unit=unit,
+        bars=[ChartBar(b.period, b.count, poisson.exact_ci(b.count)) for b in buckets],
+        per_neighborhood=per_neighborhood, recent=recent)
