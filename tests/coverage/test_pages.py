@@ -7,7 +7,9 @@ import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from tests import factories
 from tests.coverage.helpers import import_counts, launch
@@ -153,3 +155,25 @@ def test_a_bad_upload_lists_every_row_and_imports_nothing(operator_client, city)
     assert ("Line 4: The number of households must be a whole number, 0 or more; got “x”."
             in html)
     assert HouseholdCount.objects.count() == 0
+
+
+def _queries(client: Client, url: str) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured.captured_queries)
+
+
+def test_the_pages_make_as_many_queries_with_many_launches_and_counts(operator_client, city):
+    launch(city, "Alder", 2, dt.datetime(2026, 1, 10, tzinfo=dt.UTC))
+    import_counts(city, "neighborhood,households\nalder,1\n")
+    few = (_queries(Client(), "/c/testville/coverage/"),
+           _queries(operator_client, "/operator/coverage/"))
+
+    for name in ("Birch", "Cedar", "Dogwood", "Elm", "Fir", "Ginkgo"):
+        launch(city, name, 2, dt.datetime(2026, 2, 10, tzinfo=dt.UTC))
+    import_counts(city, "neighborhood,households\n" + "".join(
+        f"{name},5\n" for name in ("birch", "cedar", "dogwood", "elm", "fir", "ginkgo")),
+        source="Another count")
+
+    assert (_queries(Client(), "/c/testville/coverage/"),
+            _queries(operator_client, "/operator/coverage/")) == few
