@@ -40,30 +40,36 @@ def import_incidents(city: City, path: str | os.PathLike[str], *,
     """Import the CSV at `path` into `city`. Raises Invalid (nothing written) when the file,
     the column map or the category table cannot be used; bad rows are only reported."""
     fmt = reading.column_map(format, columns)
-    explicit = _mapped_fields(columns)
-    rows = reading.read(Path(path), fmt, date_format, city.time_zone, explicit)
+    table = reading.load(Path(path), fmt, _mapped_fields(columns))
     categorise = categorizer()
-    categories = [categorise(code, text)
-                  for code, text in zip(rows.codes, rows.descriptions, strict=True)]
     with transaction.atomic(durable=True):
         # One import of a city at a time: two at once would recount the same days apart.
         City.objects.select_for_update().filter(pk=city.pk).first()
+        # Rows the city already has are not parsed again: a re-import costs reading the
+        # file and looking its keys up.
+        new = storing.new_rows(city.pk, table.keys)
+        rows = reading.check(table, new, date_format or fmt.date_format, city.time_zone)
+        pairs = list(zip(rows.codes, rows.descriptions, strict=True))
+        decided = {pair: categorise(*pair) for pair in set(pairs)}
+        categories = list(map(decided.__getitem__, pairs))
         where = locate_many(city, rows.lons, rows.lats)
         inside = np.flatnonzero(where != OUTSIDE)
-        picked = inside.tolist()
+        at = inside.tolist()
         batch = storing.Batch(
-            keys=[rows.keys[i] for i in picked], neighborhoods=where[inside],
+            keys=reading.take(rows.keys, at), neighborhoods=where[inside],
             utc_seconds=rows.utc_seconds[inside], days=rows.days[inside],
             lats=rows.lats[inside], lons=rows.lons[inside],
-            codes=[rows.codes[i] for i in picked],
-            descriptions=[rows.descriptions[i] for i in picked],
-            categories=[categories[i] for i in picked],
-            blocks=[rows.blocks[i] for i in picked],
+            codes=reading.take(rows.codes, at),
+            descriptions=reading.take(rows.descriptions, at),
+            categories=reading.take(categories, at), blocks=reading.take(rows.blocks, at),
         )
         imported = storing.store(city.pk, fmt.name, batch)
-        result = ImportResult(imported=imported, unchanged=len(picked) - imported,
-                              outside=len(rows.keys) - len(picked),
-                              rejected=tuple(rows.rejected))
+        known = len(table.keys) - (len(table.keys) if new is None else len(new))
+        result = ImportResult(
+            imported=imported, unchanged=known + len(at) - imported,
+            outside=len(rows.keys) - len(at),
+            rejected=tuple(sorted([*table.rejected, *rows.rejected],
+                                  key=lambda row: row.line)))
         audit.record(actor, "incidents.import", city, file=Path(path).name,
                      imported=result.imported, unchanged=result.unchanged,
                      outside=result.outside, rejected=len(result.rejected))

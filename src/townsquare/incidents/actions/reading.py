@@ -12,11 +12,12 @@ import csv
 import datetime as dt
 import hashlib
 import io
+import operator
 import re
 import warnings
 import zoneinfo
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -25,7 +26,6 @@ from django.utils.translation import ngettext
 
 from townsquare.core.errors import Invalid
 
-_Check = Callable[[str], tuple[str, "str | None"]]
 FIELDS = ("occurred_at", "lat", "lon", "description", "offense_code", "block")
 REQUIRED = ("occurred_at", "lat", "lon", "description")
 DESCRIPTION_MAX = 200  # Incident.description
@@ -60,18 +60,37 @@ class Rejected:
 
 
 @dataclass
-class Rows:
-    """The rows that passed every check, column by column, and the ones that did not."""
+class Table:
+    """The file's rows of the right width, as normalised text columns, with their keys.
 
-    keys: list[str] = field(default_factory=list)
-    utc_seconds: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int64))
-    days: np.ndarray = field(default_factory=lambda: np.empty(0, dtype="datetime64[D]"))
-    lats: np.ndarray = field(default_factory=lambda: np.empty(0))
-    lons: np.ndarray = field(default_factory=lambda: np.empty(0))
-    codes: list[str] = field(default_factory=list)
-    descriptions: list[str] = field(default_factory=list)
-    blocks: list[str] = field(default_factory=list)
-    rejected: list[Rejected] = field(default_factory=list)
+    Normalised: dates and coordinates stripped, the other texts with their runs of spaces
+    collapsed. A row's key digests its normalised fields, so a re-export that pads values
+    differently is still the same row.
+    """
+
+    columns: dict[str, list[str]]  # every field of FIELDS; "" where the file lacks one
+    lines: list[int] | None  # where each row starts; None: row i is on line i + 2
+    keys: list[str]
+    rejected: list[Rejected]  # rows of the wrong width
+
+    def line(self, row: int) -> int:
+        return row + 2 if self.lines is None else self.lines[row]
+
+
+@dataclass
+class Rows:
+    """The checked rows that passed every check, column by column, and the ones that did
+    not."""
+
+    keys: list[str]
+    utc_seconds: np.ndarray  # int64
+    days: np.ndarray  # datetime64[D], local
+    lats: np.ndarray
+    lons: np.ndarray
+    codes: list[str]
+    descriptions: list[str]
+    blocks: list[str]  # as published: never finer than the block
+    rejected: list[Rejected]
 
 
 def column_map(format_name: str, columns: str | None) -> Format:
@@ -100,13 +119,10 @@ def column_map(format_name: str, columns: str | None) -> Format:
     return Format(base.name, mapping, base.date_format)
 
 
-def read(path: Path, fmt: Format, date_format: str | None, time_zone: str,
-         explicit: Iterable[str] = ()) -> Rows:
-    """Read and check every row; raise Invalid if the file as a whole cannot be used.
-
-    `explicit` names the fields the caller mapped by hand: a missing column for one of
-    those is an error even when the field is optional.
-    """
+def load(path: Path, fmt: Format, explicit: Iterable[str] = ()) -> Table:
+    """Read the file into normalised columns and keys; raise Invalid if the file as a whole
+    cannot be used. `explicit` names the fields the caller mapped by hand: a missing column
+    for one of those is an error even when the field is optional."""
     try:
         with open(path, newline="", encoding="utf-8-sig") as handle:
             header, good, lines, rejected = _records(handle)
@@ -115,78 +131,138 @@ def read(path: Path, fmt: Format, date_format: str | None, time_zone: str,
                       % {"path": path}, {"file": [str(exc)]}) from exc
     at = _column_indexes(header, fmt, set(explicit))
     cells = list(zip(*good, strict=True)) if good else [()] * len(header)
+    columns: dict[str, list[str]] = {}
+    for name in FIELDS:
+        raw = cells[at[name]] if name in at else [""] * len(good)
+        strip_only = name in ("occurred_at", "lat", "lon")
+        columns[name] = list(map(str.strip, raw)) if strip_only else _collapse(raw)
+    keys = _keys([columns[name] for name in FIELDS])
+    return Table(columns, lines, keys, rejected)
 
-    def column(name: str) -> Sequence[str]:
-        index = at.get(name)
-        return cells[index] if index is not None else [""] * len(good)
 
+def check(table: Table, subset: np.ndarray | None, date_format: str | None,
+          time_zone: str) -> Rows:
+    """Check the rows `subset` (indexes into the table; None: all) and parse them."""
+    if subset is None:
+        columns, keys = table.columns, table.keys
+        at = None
+    else:
+        at = subset.tolist()
+        columns = {name: take(values, at) for name, values in table.columns.items()}
+        keys = take(table.keys, at)
     zone = _zone(time_zone)
     problems: dict[int, list[str]] = {}
-    utc, days = _dates(column("occurred_at"), date_format or fmt.date_format, zone, problems)
-    lats, lons = _coordinates(column("lat"), column("lon"), problems)
-    descriptions = _texts(column("description"), _offense_text, problems)
-    codes = _texts(column("offense_code"), _code_text, problems)
-    blocks = _texts(column("block"), _block_text, problems)
+    utc, days = _dates(columns["occurred_at"], date_format, zone, problems)
+    lats, lons = _coordinates(columns["lat"], columns["lon"], problems)
+    descriptions = columns["description"]
+    _lengths(descriptions, DESCRIPTION_MAX, problems, empty=_("no offense description"),
+             long=_("the offense description is longer than %(max)s characters"))
+    codes = columns["offense_code"]
+    _lengths(codes, CODE_MAX, problems, empty=None,
+             long=_("the offense code is longer than %(max)s characters"))
+    blocks = publish_blocks(columns["block"])
+    _lengths(blocks, BLOCK_MAX, problems, empty=None,
+             long=_("the location is longer than %(max)s characters"))
 
-    for index in sorted(problems):
-        rejected.append(Rejected(lines[index], "; ".join(problems[index])))
-    rejected.sort(key=lambda row: row.line)
-    keep = np.ones(len(good), dtype=bool)
+    rejected = [Rejected(table.line(i if at is None else at[i]), "; ".join(problems[i]))
+                for i in sorted(problems)]
+    if not problems:
+        return Rows(keys, utc, days, lats, lons, codes, descriptions, blocks, rejected)
+    keep = np.ones(len(keys), dtype=bool)
     keep[list(problems)] = False
     kept = np.flatnonzero(keep).tolist()
-    raw = column("occurred_at")
-    rows = Rows(
-        utc_seconds=utc[keep], days=days[keep], lats=lats[keep], lons=lons[keep],
-        codes=[codes[i] for i in kept], descriptions=[descriptions[i] for i in kept],
-        blocks=[blocks[i] for i in kept], rejected=rejected,
-    )
-    rows.keys = _keys([raw[i].strip() for i in kept], [column("lat")[i].strip() for i in kept],
-                      [column("lon")[i].strip() for i in kept], rows.codes,
-                      rows.descriptions, rows.blocks)
-    return rows
+    return Rows(take(keys, kept), utc[keep], days[keep], lats[keep], lons[keep],
+                take(codes, kept), take(descriptions, kept), take(blocks, kept), rejected)
+
+
+def take(values: list[str], at: list[int]) -> list[str]:
+    """values[i] for each i in `at`, without a Python loop per row."""
+    if len(at) == len(values):  # `at` is ascending and distinct: all of them
+        return values
+    if len(at) == 1:
+        return [values[at[0]]]
+    return list(operator.itemgetter(*at)(values)) if at else []
 
 
 def publish_block(address: str) -> str:
     """The location no finer than its block: '3108 OCCIDENTAL DR' -> '3100 block of
     OCCIDENTAL DR'; an intersection ('A ST / B ST') or a street without a number stays."""
-    text = " ".join(address.split())
-    if " / " in text:
-        return text
-    found = _HOUSE_NUMBER.match(text)
-    if found is None:
-        return text
-    number = int(found.group(1))
-    return f"{number - number % 100} block of {found.group(2)}"
+    return publish_blocks(_collapse([address]))[0]
 
 
-# "3108 OCCIDENTAL DR", "4800N KOKOMO DR", "2400 1/2 J ST"; not "21ST AVE".
-_HOUSE_NUMBER = re.compile(r"^(\d+)[A-Za-z]?(?:\s+\d+/\d+)?\s+(\S.*)$")
+def publish_blocks(addresses: list[str]) -> list[str]:
+    """`publish_block` for many addresses whose spaces are already collapsed, by two
+    regular-expression passes over all of them at once."""
+    if not addresses:
+        return []
+    text = "\n".join(addresses)
+    if text.count("\n") != len(addresses) - 1:
+        raise ValueError("addresses must be collapsed to one line each")
+    text = _HUNDREDS.sub(r"\g<1>00 block of ", text)
+    text = _UNDER_100.sub("0 block of ", text)
+    return text.split("\n")
+
+
+# A house number, with an optional letter ("4800N") or half ("2400 1/2"), then the street;
+# not an intersection ("1200 J ST / 5TH ST" names no house) nor "21ST AVE". Coarsening to
+# the block replaces the last two digits by 00; a number under 100 is the 0 block.
+_NOT_CROSSING = r"(?=\S)(?![^\n]* / )"
+_HUNDREDS = re.compile(r"(?m)^0*([1-9]\d*)\d\d[A-Za-z]?(?: \d+/\d+)? " + _NOT_CROSSING)
+_UNDER_100 = re.compile(r"(?m)^0*\d{1,2}[A-Za-z]?(?: \d+/\d+)? " + _NOT_CROSSING)
+_SPACES = re.compile(r"[^\S\n]+")
+_EDGES = re.compile(r"(?m)^ | $")
+
+
+def _collapse(values: Sequence[str]) -> list[str]:
+    """' 459 PC  BURGLARY ' -> '459 PC BURGLARY', for each value."""
+    distinct = set(values)
+    text = "\n".join(values)
+    if len(distinct) * 4 < len(values) or text.count("\n") != max(len(values) - 1, 0):
+        done = {value: " ".join(value.split()) for value in distinct}
+        return list(map(done.__getitem__, values))
+    return _EDGES.sub("", _SPACES.sub(" ", text)).split("\n") if values else []
 
 
 # --- the file ------------------------------------------------------------------------------
-def _records(handle: io.TextIOBase) -> tuple[list[str], list[list[str]], list[int],
+def _records(handle: io.TextIOBase) -> tuple[list[str], list[list[str]], list[int] | None,
                                              list[Rejected]]:
+    """The header, the rows of its width, where each starts (None when row i is simply on
+    line i + 2) and the rows of another width."""
     reader = csv.reader(handle)
     header = next(reader, None)
     if header is None:
         raise csv.Error(_("the file is empty, without even a header row"))
     header = [name.strip().lower() for name in header]
     width = len(header)
-    good: list[list[str]] = []
-    lines: list[int] = []
+    records = list(reader)
+    lines: list[int] | None = None
+    if reader.line_num != len(records) + 1:  # a quoted value spans lines: count them
+        handle.seek(0)
+        reader = csv.reader(handle)
+        next(reader)
+        lines, records = [], []
+        previous_end = reader.line_num
+        for record in reader:
+            lines.append(previous_end + 1)
+            records.append(record)
+            previous_end = reader.line_num
+    widths = list(map(len, records))
+    if widths.count(width) == len(records):
+        return header, records, lines, []
     rejected: list[Rejected] = []
-    previous_end = reader.line_num
-    for record in reader:
-        start, previous_end = previous_end + 1, reader.line_num
+    good: list[list[str]] = []
+    good_lines: list[int] = []
+    for index, record in enumerate(records):
+        line = index + 2 if lines is None else lines[index]
         if len(record) == width:
             good.append(record)
-            lines.append(start)
+            good_lines.append(line)
         elif record:  # a blank line is not a row
-            rejected.append(Rejected(start, ngettext(
+            rejected.append(Rejected(line, ngettext(
                 "%(count)s column where the header has %(width)s",
                 "%(count)s columns where the header has %(width)s", len(record))
                 % {"count": len(record), "width": width}))
-    return header, good, lines, rejected
+    return header, good, good_lines, rejected
 
 
 def _column_indexes(header: list[str], fmt: Format, explicit: set[str]) -> dict[str, int]:
@@ -226,7 +302,7 @@ def _dates(raw: Sequence[str], date_format: str | None, zone: zoneinfo.ZoneInfo,
         utc, days, bad = _dates_by_value(raw, date_format, zone)
     shown = date_format or "ISO 8601 (YYYY-MM-DD HH:MM)"
     for index in np.flatnonzero(bad).tolist():
-        text = raw[index].strip()
+        text = raw[index]
         problems.setdefault(index, []).append(
             _("no date") if not text else
             _("the date %(text)r is not %(format)s") % {"text": text, "format": shown})
@@ -239,7 +315,7 @@ def _iso_fast(raw: Sequence[str]) -> np.ndarray | None:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error")
-            return np.array([text.strip() for text in raw], dtype="datetime64[s]")
+            return np.array(raw, dtype="datetime64[s]")
     except (ValueError, UserWarning, DeprecationWarning):
         return None
 
@@ -278,7 +354,7 @@ def _dates_by_value(raw: Sequence[str], date_format: str | None, zone: zoneinfo.
     epoch_day = dt.date(1970, 1, 1)
     for text in set(raw):
         try:
-            value = text.strip()
+            value = text
             # Naive on purpose: a time without an offset is the city's, applied below.
             moment = (dt.datetime.strptime(value, date_format)  # noqa: DTZ007
                       if date_format
@@ -304,7 +380,7 @@ def _coordinates(lat_raw: Sequence[str], lon_raw: Sequence[str],
         impossible = ~(np.isfinite(lats) & np.isfinite(lons) & (np.abs(lats) <= 90)
                        & (np.abs(lons) <= 180))
     for index in np.flatnonzero(bad_lat | bad_lon | impossible).tolist():
-        lat, lon = lat_raw[index].strip(), lon_raw[index].strip()
+        lat, lon = lat_raw[index], lon_raw[index]
         if not lat or not lon:
             reason = _("no coordinates")
         elif bad_lat[index] or bad_lon[index]:
@@ -319,7 +395,7 @@ def _floats(raw: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
     """Numbers and a mask of the texts that are not plain decimal numbers."""
     try:
         values = np.array(raw, dtype=np.str_).astype(np.float64)
-        if not any("_" in text for text in set(raw)):  # float() accepts "1_0"; the DB not
+        if "_" not in "".join(raw):  # float() reads "1_0"; the database would not
             return values, np.zeros(len(raw), dtype=bool)
     except ValueError:
         pass
@@ -335,56 +411,27 @@ def _floats(raw: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
     return values, bad
 
 
-def _texts(raw: Sequence[str], check: _Check, problems: dict[int, list[str]]) -> list[str]:
-    """Each distinct text checked and normalised once."""
-    done: dict[str, tuple[str, str | None]] = {text: check(text) for text in set(raw)}
-    result = []
-    for index, text in enumerate(raw):
-        value, problem = done[text]
-        if problem is not None:
-            problems.setdefault(index, []).append(problem)
-        result.append(value)
-    return result
+def _lengths(values: list[str], most: int, problems: dict[int, list[str]], *,
+             empty: str | None, long: str) -> None:
+    lengths = np.fromiter(map(len, values), dtype=np.int64, count=len(values))
+    if empty is not None:
+        for index in np.flatnonzero(lengths == 0).tolist():
+            problems.setdefault(index, []).append(empty)
+    for index in np.flatnonzero(lengths > most).tolist():
+        problems.setdefault(index, []).append(long % {"max": most})
 
 
-def _offense_text(text: str) -> tuple[str, str | None]:
-    value = " ".join(text.split())
-    if not value:
-        return value, _("no offense description")
-    if len(value) > DESCRIPTION_MAX:
-        return value, _("the offense description is longer than %(max)s characters") % {
-            "max": DESCRIPTION_MAX}
-    return value, None
-
-
-def _code_text(text: str) -> tuple[str, str | None]:
-    value = " ".join(text.split())
-    if len(value) > CODE_MAX:
-        return value, _("the offense code is longer than %(max)s characters") % {
-            "max": CODE_MAX}
-    return value, None
-
-
-def _block_text(text: str) -> tuple[str, str | None]:
-    value = publish_block(text)
-    if len(value) > BLOCK_MAX:
-        return value, _("the location is longer than %(max)s characters") % {
-            "max": BLOCK_MAX}
-    return value, None
-
-
-def _keys(*columns: list[str]) -> list[str]:
+def _keys(columns: list[list[str]]) -> list[str]:
     """A digest of each normalised row. The n-th copy of a row that appears several times
     in a file gets n in its digest: both incidents are kept, and importing the file again
     finds each of them."""
-    seen: dict[str, int] = {}
-    keys = []
+    texts = list(map("\x1f".join, zip(*columns, strict=True)))
+    if len(set(texts)) != len(texts):
+        seen: dict[str, int] = {}
+        for index, text in enumerate(texts):
+            copies = seen.get(text, 0)
+            seen[text] = copies + 1
+            if copies:
+                texts[index] = f"{text}\x1f{copies}"
     blake2b = hashlib.blake2b
-    for cells in zip(*columns, strict=True):
-        text = "\x1f".join(cells)
-        copies = seen.get(text, 0)
-        seen[text] = copies + 1
-        if copies:
-            text = f"{text}\x1f{copies}"
-        keys.append(blake2b(text.encode(), digest_size=20).hexdigest())
-    return keys
+    return [blake2b(text.encode(), digest_size=20).hexdigest() for text in texts]
