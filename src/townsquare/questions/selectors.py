@@ -17,7 +17,16 @@ from townsquare.questions.models import Question, Vote
 
 
 def _base() -> QuerySet[Question]:
-    return Question.objects.select_related("agency", "asker__user", "neighborhood")
+    return Question.objects.select_related("asker__user", "neighborhood")
+
+
+def _of(agency: Agency, qs: QuerySet[Question]) -> list[Question]:
+    """The rows, each holding the caller's `agency` object: what policy caches on it (the
+    jurisdiction) is looked up once per request, not once per question."""
+    rows = list(qs)
+    for question in rows:
+        question.agency = agency
+    return rows
 
 
 def require_view(user: Any, agency: Agency) -> None:
@@ -30,8 +39,8 @@ def require_view(user: Any, agency: Agency) -> None:
 def for_residents(user: Any, agency: Agency) -> list[Question]:
     """The agency's questions `user` may read, most votes first, then newest."""
     require_view(user, agency)
-    return list(_base().filter(policy.visible_questions_q(user, agency))
-                .order_by("-votes", "-created_at", "-pk"))
+    return _of(agency, _base().filter(policy.visible_questions_q(user, agency))
+               .order_by("-votes", "-created_at", "-pk"))
 
 
 def newest(user: Any, agency: Agency, *, cursor: str | None = None,
@@ -43,31 +52,39 @@ def newest(user: Any, agency: Agency, *, cursor: str | None = None,
     if cursor:
         at, pk = cursors.decode(cursor)
         qs = qs.filter(Q(created_at__lt=at) | Q(created_at=at, pk__lt=pk))
-    return list(qs.order_by("-created_at", "-pk")[:limit + 1])
+    return _of(agency, qs.order_by("-created_at", "-pk")[:limit + 1])
 
 
 def queue(user: Any, agency: Agency) -> list[Question]:
     """The staff queue: open questions not hidden, by votes then age (oldest first)."""
     require_view(user, agency)
-    return list(_base().filter(policy.visible_questions_q(user, agency),
-                               status=Question.Status.OPEN, hidden_at__isnull=True)
-                .order_by("-votes", "created_at", "pk"))
+    return _of(agency, _base().filter(policy.visible_questions_q(user, agency),
+                                      status=Question.Status.OPEN, hidden_at__isnull=True)
+               .order_by("-votes", "created_at", "pk"))
+
+
+def answered(user: Any, agency: Agency, *, limit: int = 50) -> list[Question]:
+    """The latest answered questions (the staff page's FAQ candidates), newest answer first."""
+    require_view(user, agency)
+    return _of(agency, _base().filter(policy.visible_questions_q(user, agency),
+                                      status=Question.Status.ANSWERED)
+               .order_by("-answered_at", "-pk")[:limit])
 
 
 def faq(agency: Agency) -> list[Question]:
     """The FAQ, public: answered questions pinned by the agency, not hidden."""
-    return list(_base().filter(agency=agency, pinned_to_faq=True, hidden_at__isnull=True,
-                               status=Question.Status.ANSWERED)
-                .order_by("-answered_at", "-pk"))
+    return _of(agency, _base().filter(agency=agency, pinned_to_faq=True,
+                                      hidden_at__isnull=True, status=Question.Status.ANSWERED)
+               .order_by("-answered_at", "-pk"))
 
 
 def get_question(user: Any, agency: Agency, question_id: int) -> Question:
     """One question of `agency` that `user` may read; NotFound otherwise."""
-    question = (_base().filter(policy.visible_questions_q(user, agency), pk=question_id)
-                .first())
-    if question is None:
+    found = _of(agency, _base().filter(policy.visible_questions_q(user, agency),
+                                       pk=question_id)[:1])
+    if not found:
         raise NotFound(_("No such question."))
-    return question
+    return found[0]
 
 
 def voted_ids(user: Any, questions: list[Question]) -> set[int]:

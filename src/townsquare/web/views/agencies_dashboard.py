@@ -43,6 +43,7 @@ def agency_context(request: HttpRequest, agency: Agency, here: str) -> dict[str,
         "can_view_audit": policy.can_view_audit(user, agency),
         "can_export": policy.can_export(user, agency),
         "can_triage_tips": policy.can_triage_tips(user, agency),
+        "can_view_questions": policy.can_view_questions(user, agency),
     }
 
 
