@@ -565,6 +565,14 @@ def can_hide_question(user: Any, question: Question) -> bool:
             or can_moderate_neighborhood(user, question.neighborhood_id))
 
 
+def may_hear_outcome(user: Any, post: AgencyPost) -> bool:
+    """Who is told what came of a request for information they replied to (the replies are
+    the notification's recipients): verified residents, while the post is not withdrawn
+    and not practice. Expired requests count: outcomes come after them."""
+    return (verified_resident_of(user) is not None and not post.practice
+            and not _withdrawn(post))
+
+
 def question_asker_label(question: Question) -> dict[str, str]:
     """What anyone, the agency included, learns about an asker: name and neighborhood."""
     return {"display_name": question.asker.user.display_name,

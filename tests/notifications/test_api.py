@@ -26,6 +26,7 @@ DEFAULT_KINDS = {
     "reply_to_me": {"email": False, "push": False},
     "neighborhood_post": {"email": False, "push": False},
     "question_answered": {"email": True, "push": True},
+    "request_outcome": {"email": True, "push": True},
 }
 
 

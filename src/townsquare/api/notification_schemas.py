@@ -11,7 +11,7 @@ from pydantic import ConfigDict
 from townsquare.api.schemas import NON_EMPTY
 
 Kind = Literal["urgent_alert", "agency_post", "reply_to_me", "neighborhood_post",
-               "question_answered"]
+               "question_answered", "request_outcome"]
 ChannelName = Literal["inbox", "email", "push"]
 
 

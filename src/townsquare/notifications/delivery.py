@@ -101,10 +101,12 @@ class Claimed:
     message_id: str
     priority: int
     question_id: int | None = None
+    outcome_id: int | None = None
 
 
 _COLUMNS = ("id", "kind", "channel", "agency_post_id", "reply_id", "post_id", "recipient_id",
-            "subscription_id", "attempts", "message_id", "priority", "question_id")
+            "subscription_id", "attempts", "message_id", "priority", "question_id",
+            "outcome_id")
 
 
 class ClaimCursor:

@@ -27,13 +27,13 @@ from django.conf import settings
 from django.db import connection, transaction
 
 from townsquare.accounts.models import Resident, User
-from townsquare.agencies.models import AgencyPost, AgencyStaff
+from townsquare.agencies.models import AgencyPost, AgencyReply, AgencyStaff
 from townsquare.notifications import kinds
 from townsquare.notifications.models import Delivery, NotificationPreference, PushSubscription
 from townsquare.questions.models import Vote
 
 _INSERT_COLUMNS = ("kind", "priority", "agency_post_id", "reply_id", "post_id", "question_id",
-                   "recipient_id",
+                   "outcome_id", "recipient_id",
                    "channel", "subscription_id", "state", "attempts", "next_attempt_at",
                    "leased_by", "last_error", "message_id", "queued_at")
 
@@ -96,8 +96,8 @@ def _insert(channel: str, kind: str, source: dict[str, int | None], recipients_s
     join_push = (f" JOIN {PushSubscription._meta.db_table} s ON s.user_id = uid "
                  "AND s.retired_at IS NULL") if push else ""
     values = [kind, kinds.PRIORITY[kind], source.get("agency_post"), source.get("reply"),
-              source.get("post"), source.get("question")]
-    select = (f"SELECT %s, %s, %s, %s, %s, %s, uid, %s, {'s.id' if push else 'NULL'}, "
+              source.get("post"), source.get("question"), source.get("outcome")]
+    select = (f"SELECT %s, %s, %s, %s, %s, %s, %s, uid, %s, {'s.id' if push else 'NULL'}, "
               "'queued', 0, "
               "%s, '', '', '', %s")
     sql = (f"INSERT INTO {table} ({', '.join(_INSERT_COLUMNS)}) {select} "  # noqa: S608
@@ -204,4 +204,20 @@ def question_answered(question_id: int, asker_id: int, *, now: dt.datetime) -> i
         for channel in kinds.SENDING_CHANNELS:
             written += _insert(channel, kinds.QUESTION_ANSWERED, {"question": question_id},
                                recipients, [asker_id, question_id], start=now, now=now)
+    return written
+
+
+def outcome(outcome_id: int, agency_post_id: int, *, now: dt.datetime) -> int:
+    """Delivery rows telling everyone who replied to a request for information (replies not
+    deleted, active accounts, by their settings) what came of it."""
+    replies, residents = AgencyReply._meta.db_table, Resident._meta.db_table
+    users = User._meta.db_table
+    recipients = (f"SELECT DISTINCT x.user_id AS uid FROM {replies} r "  # noqa: S608
+                  f"JOIN {residents} x ON x.id = r.author_id JOIN {users} u ON u.id = x.user_id "
+                  "WHERE r.post_id = %s AND r.deleted_at IS NULL AND u.is_active")
+    written = 0
+    with transaction.atomic():
+        for channel in kinds.SENDING_CHANNELS:
+            written += _insert(channel, kinds.REQUEST_OUTCOME, {"outcome": outcome_id},
+                               recipients, [agency_post_id], start=now, now=now)
     return written

@@ -1,6 +1,6 @@
 """The hooks other apps call when something worth telling happens: posts and agencies reach
 notifications through this module only (an import-linter contract in pyproject.toml holds
-it; questions call it too). Each only schedules the fan-out after the caller's transaction
+it; questions and tips call it too). Each only schedules the fan-out after the caller's transaction
 commits (nothing is sent from a request, and a rolled-back action sends nothing), so
 publishing stays constant-time in residents. An agency post's fan-out job row is written in
 the caller's transaction itself (fanout_jobs.py)."""
@@ -47,3 +47,9 @@ def question_answered(question: Any) -> None:
     """An agency answered a question: its asker and voters are told (questions/actions.py)."""
     transaction.on_commit(
         lambda: tasks.fan_out_question_answered.enqueue(question_id=question.pk))
+
+
+def outcome_posted(outcome: Any) -> None:
+    """An agency posted what came of a request for information (tips/outcomes.py): the
+    residents who replied to the request are told."""
+    transaction.on_commit(lambda: tasks.fan_out_outcome.enqueue(outcome_id=outcome.pk))

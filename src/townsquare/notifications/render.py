@@ -125,6 +125,21 @@ def question_answered(question: Any) -> Content:
                        summary=question.answer)
 
 
+def request_outcome(outcome: Any) -> Content:
+    """What came of a request for information, for the residents who replied to it."""
+    post = outcome.agency_post
+    names = {"agency": post.agency.name, "title": post.title}
+    with recipient_language():
+        return Content(kind=kinds.REQUEST_OUTCOME,
+                       subject=_("What came of it: %(title)s (%(agency)s)") % names,
+                       title=_("%(agency)s: what came of your help") % names,
+                       lines=(_("“%(title)s”") % names, outcome.body),
+                       url=links.agency_post(post.pk), tag=f"outcome-{outcome.pk}",
+                       ttl=86400,
+                       why=_("you replied to this request from %(agency)s") % names,
+                       summary=outcome.body, target=("agency-post", post.pk))
+
+
 def notice(content: Content, *, delivery_id: int, message_id: str, user: Any,
            channel: str) -> Notice:
     """The message for one recipient: `content` plus their address and unsubscribe link.

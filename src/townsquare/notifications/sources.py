@@ -23,6 +23,7 @@ from townsquare.notifications.channels import Notice
 from townsquare.notifications.models import Delivery, NotificationPreference, PushSubscription
 from townsquare.posts.models import Post, Reply
 from townsquare.questions.models import Question
+from townsquare.tips.models import Outcome
 
 _DEFAULT_PREFERENCE = NotificationPreference()  # field defaults = kinds.DEFAULTS
 
@@ -70,6 +71,7 @@ class Batch:
         self.replies: dict[int, Reply] = {}
         self.posts: dict[int, Post] = {}
         self.questions: dict[int, Question] = {}
+        self.outcomes: dict[int, Outcome] = {}
         self.contents: dict[tuple[str, int], render.Content] = {}
         self.windows: dict[int, Window] = {}  # digest rows
         self.digest_posts: dict[int, list[Post]] = {}  # by neighborhood, oldest first
@@ -96,6 +98,8 @@ class Batch:
                        .in_bulk({r.post_id for r in rows if r.post_id}))
         batch.questions = (Question.objects.select_related("agency")
                            .in_bulk({r.question_id for r in rows if r.question_id}))
+        batch.outcomes = (Outcome.objects.select_related("agency_post__agency")
+                          .in_bulk({r.outcome_id for r in rows if r.outcome_id}))
         batch._load_digests([r for r in rows if _is_digest(r)])
         return batch
 
@@ -209,6 +213,11 @@ class Batch:
                 return "the question was hidden, or the recipient may no longer see it"
             return self._cached(("question", question.pk),
                                 lambda: render.question_answered(question))
+        if row.outcome_id:
+            found = self.outcomes.get(row.outcome_id)
+            if found is None or not policy.may_hear_outcome(user, found.agency_post):
+                return "the request was withdrawn, or the recipient is no longer a resident"
+            return self._cached(("outcome", found.pk), lambda: render.request_outcome(found))
         return "nothing to send"
 
     def _cached(self, key: tuple[str, int], make: Any) -> render.Content:
@@ -219,7 +228,8 @@ class Batch:
 
 def _is_digest(row: Any) -> bool:
     """A row with no source of its own is a daily digest (its window is on the row)."""
-    return not (row.agency_post_id or row.reply_id or row.post_id or row.question_id)
+    return not (row.agency_post_id or row.reply_id or row.post_id or row.question_id
+                or row.outcome_id)
 
 
 def _has_resident(user: Any) -> bool:

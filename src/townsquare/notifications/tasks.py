@@ -17,6 +17,7 @@ from townsquare.agencies.models import AgencyPost
 from townsquare.notifications import fanout, fanout_jobs
 from townsquare.posts.models import Post, Reply
 from townsquare.questions.models import Question
+from townsquare.tips.models import Outcome
 
 logger = logging.getLogger("townsquare.notifications")
 
@@ -67,3 +68,12 @@ def fan_out_question_answered(question_id: int) -> int:
     if question is None or question.hidden_at is not None or question.status != "answered":
         return 0
     return fanout.question_answered(question.pk, question.asker_id, now=timezone.now())
+
+
+@task()
+def fan_out_outcome(outcome_id: int) -> int:
+    """Tell the residents who replied to a request for information what came of it."""
+    found = Outcome.objects.filter(pk=outcome_id).first()
+    if found is None:
+        return 0
+    return fanout.outcome(found.pk, found.agency_post_id, now=timezone.now())

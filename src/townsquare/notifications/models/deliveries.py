@@ -48,6 +48,9 @@ class Delivery(models.Model):
     # An answer to a question, for its asker and its voters.
     question = models.ForeignKey("questions.Question", null=True, blank=True,
                                  on_delete=models.CASCADE, related_name="+")
+    # What came of a request for information, for the residents who replied to it.
+    outcome = models.ForeignKey("tips.Outcome", null=True, blank=True,
+                                on_delete=models.CASCADE, related_name="+")
     # A daily digest of neighborhood posts (notifications/digests.py): the recipient's local
     # date it was cut on, and the start of the window it covers. The window ends at
     # `queued_at` (the cut); the next digest's window starts there, so a post is in one
@@ -100,6 +103,12 @@ class Delivery(models.Model):
             models.UniqueConstraint(
                 fields=["question", "subscription"], name="delivery_question_push",
                 condition=Q(question__isnull=False, channel="push")),
+            models.UniqueConstraint(
+                fields=["outcome", "recipient"], name="delivery_outcome_email",
+                condition=Q(outcome__isnull=False, channel="email")),
+            models.UniqueConstraint(
+                fields=["outcome", "subscription"], name="delivery_outcome_push",
+                condition=Q(outcome__isnull=False, channel="push")),
             models.UniqueConstraint(
                 fields=["digest_on", "recipient"], name="delivery_digest_email",
                 condition=Q(digest_on__isnull=False, channel="email")),

@@ -26,6 +26,8 @@ class NotificationPreference(models.Model):
     push_neighborhood_post = models.BooleanField(default=DEFAULTS["push_neighborhood_post"])
     email_question_answered = models.BooleanField(default=DEFAULTS["email_question_answered"])
     push_question_answered = models.BooleanField(default=DEFAULTS["push_question_answered"])
+    email_request_outcome = models.BooleanField(default=DEFAULTS["email_request_outcome"])
+    push_request_outcome = models.BooleanField(default=DEFAULTS["push_request_outcome"])
     # Neighborhood posts by email: one message a day instead of one per post.
     neighborhood_digest = models.BooleanField(default=DEFAULTS["neighborhood_digest"])
     # Quiet hours, in `time_zone` (blank: the city's). Both set, or neither.
