@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import re
+import zlib
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -32,6 +34,19 @@ def operator_client() -> Client:
 
 def squash(html: str) -> str:
     return re.sub(r"\s+", " ", html)
+
+
+def page_texts(pdf: bytes) -> list[list[str]]:
+    """The text shown on each page, line by line: reportlab writes each page's content as
+    an ASCII85 + Flate stream of `(text) Tj` operators. (No PDF parser is installed; this
+    reads what reportlab writes, not any PDF.)"""
+    pages = []
+    for data in re.findall(rb"/Filter \[ /ASCII85Decode /FlateDecode \] /Length \d+\n>>\n"
+                           rb"stream\n(.*?)endstream", pdf, re.S):
+        raw = data.replace(b"\n", b"").removesuffix(b"~>")
+        content = zlib.decompress(base64.a85decode(raw))
+        pages.append([text.decode("latin-1") for text in re.findall(rb"\((.*?)\) Tj", content)])
+    return pages
 
 
 def page_count(pdf: bytes) -> int:
@@ -109,7 +124,8 @@ def test_the_recruiting_page(operator_client, city):
     assert 'href="/operator/coverage/"' in html  # in the operator navigation
 
 
-def test_the_flyers(operator_client, city):
+def test_the_flyers(operator_client, city, settings):
+    settings.SITE_URL = "http://testserver.invalid"
     launch(city, "Alder", 2)
     launch(city, "Birch", 1)
 
@@ -120,7 +136,20 @@ def test_the_flyers(operator_client, city):
     assert one["Content-Disposition"] == 'attachment; filename="flyer-testville-birch.pdf"'
     assert one.content.startswith(b"%PDF-1.") and one.content.rstrip().endswith(b"%%EOF")
     assert page_count(one.content) == 1
+    assert page_texts(one.content) == [[
+        "Neighbors of", "Birch", "Testville", "Your neighborhood is almost on", "townsquare.",
+        "1 neighbor in Birch is already verified.",
+        "With 1 more, the neighborhood opens: a private place to share",
+        "news, lost pets, safety alerts and help with the people who", "live next to you.",
+        "Join at", "http://testserver.invalid/signup/", "Or scan the code with your phone's",
+        "camera.", "townsquare is run for the neighbors of Testville. Members are verified at "
+        "their home address."]]
     assert page_count(every.content) == 8
+    assert [texts[1] for texts in page_texts(every.content)] == [
+        "Birch", "Cedar", "Dogwood", "Elm", "Fir", "Ginkgo", "Hazel", "Ironwood"]
+    assert [texts[5] for texts in page_texts(every.content)][:2] == [
+        "1 neighbor in Birch is already verified.",
+        "No one in Cedar is verified yet: be the first."]
     # One outline entry per page, by neighborhood name.
     assert re.findall(rb"/Title \((\w+)\)", every.content) == [
         b"Birch", b"Cedar", b"Dogwood", b"Elm", b"Fir", b"Ginkgo", b"Hazel", b"Ironwood"]

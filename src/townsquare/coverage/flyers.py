@@ -110,10 +110,14 @@ def _fitted(pdf: canvas.Canvas, text: str, font: str, size: float, x: float, y: 
 
 
 def _body(flyer: Flyer) -> list[str]:
-    have = ngettext(
-        "%(count)s neighbor in %(neighborhood)s is already verified.",
-        "%(count)s neighbors in %(neighborhood)s are already verified.",
-        flyer.verified) % {"count": flyer.verified, "neighborhood": flyer.neighborhood}
+    if flyer.verified:
+        have = ngettext(
+            "%(count)s neighbor in %(neighborhood)s is already verified.",
+            "%(count)s neighbors in %(neighborhood)s are already verified.",
+            flyer.verified) % {"count": flyer.verified, "neighborhood": flyer.neighborhood}
+    else:
+        have = _("No one in %(neighborhood)s is verified yet: be the first.") % {
+            "neighborhood": flyer.neighborhood}
     need = ngettext(
         "With %(count)s more, the neighborhood opens: a private place to share news, lost "
         "pets, safety alerts and help with the people who live next to you.",
