@@ -8,6 +8,7 @@ import math
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from django.core.cache import cache
 from django.db.models import Max, Min, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.utils.translation import gettext as _
@@ -135,6 +136,22 @@ def by_category(city: City, neighborhood: Neighborhood | None,
             .annotate(n=Sum("count")).order_by())
     got = {row["category"]: int(row["n"]) for row in rows}
     return {category: got.get(category, 0) for category in Category.values}
+
+
+# The city-wide totals per neighborhood (the crime pages' map) sum a year of the whole city:
+# they are kept this many seconds. A newer day of data changes the key at once; a re-import
+# that corrects older days shows on the map within this time.
+TOTALS_CACHE_SECONDS = 600
+
+
+def neighborhood_totals(city: City, period: Period) -> dict[int, int]:
+    """by_neighborhood for every category, cached (see TOTALS_CACHE_SECONDS)."""
+    key = f"incidents:totals:{city.pk}:{period.start}:{period.end}"
+    totals = cache.get(key)
+    if totals is None:
+        totals = by_neighborhood(city, period)
+        cache.set(key, totals, timeout=TOTALS_CACHE_SECONDS)
+    return totals
 
 
 def by_neighborhood(city: City, period: Period, category: str | None = None) -> dict[int, int]:
@@ -294,7 +311,7 @@ def crime_report(city: City, neighborhood: Neighborhood | None) -> CrimeReport:
     if span is None:
         return CrimeReport(span=None, too_little=True)
     window = Period(max(span.start, span.end - timedelta(days=CHART_DAYS)), span.end)
-    per_neighborhood = by_neighborhood(city, window)
+    per_neighborhood = neighborhood_totals(city, window)
     recent = recent_incidents(city, neighborhood, window)
     periods = comparison_periods(span)
     if periods is None:

@@ -6,10 +6,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import URLPattern, path
 from django.utils import formats
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -142,18 +146,35 @@ def choropleth(city: City, neighborhoods: list[Neighborhood], counts: dict[int, 
     return Choropleth(map=drawn, areas=areas, legend=legend, rows=rows)
 
 
+def map_html(request: HttpRequest, city: City, nbhd: Neighborhood | None,
+             report: selectors.CrimeReport) -> str:
+    """The map section, drawn once per place, data window and geometry, and kept as long
+    as the totals it shows (selectors.TOTALS_CACHE_SECONDS)."""
+    if report.window is None:
+        return ""
+    key = (f"web:crimemap:{get_language()}:{city.pk}:{city.geometry_version}:"
+           f"{nbhd.pk if nbhd else 0}:{report.window.start}:{report.window.end}")
+    html = cache.get(key)
+    if html is None:
+        neighborhoods = list(places.neighborhoods_for_city(city))
+        drawn = choropleth(city, neighborhoods, report.per_neighborhood or {}, nbhd)
+        html = "" if drawn is None else render_to_string(
+            "web/incidents/crime_map.html",
+            {"city": city, "nbhd": nbhd, "report": report, "choropleth": drawn}, request)
+        cache.set(key, html, timeout=selectors.TOTALS_CACHE_SECONDS)
+    return html
+
+
 def _render(request: HttpRequest, city: City, nbhd: Neighborhood | None) -> HttpResponse:
     if not policy.can_view_crime_numbers(request.user):
         raise Http404(_("No such page."))
     report = selectors.crime_report(city, nbhd)
-    neighborhoods = list(places.neighborhoods_for_city(city))
     return render(request, f"web/incidents/crime_{'neighborhood' if nbhd else 'city'}.html", {
         "city": city,
         "nbhd": nbhd,
         "report": report,
         "chart": bar_chart(report.bars, report.unit) if report.bars else None,
-        "choropleth": choropleth(city, neighborhoods, report.per_neighborhood or {}, nbhd)
-        if report.span else None,
+        "map_html": mark_safe(map_html(request, city, nbhd, report)),  # noqa: S308 (ours)
         "min_days": selectors.MIN_DAYS,
         "chart_w": CHART_W, "chart_h": CHART_H, "left": LEFT,
     })
