@@ -23,7 +23,7 @@ import threading
 from collections import deque
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from typing import Any, Self
 
 import http_ece
 from aiosmtpd.controller import Controller
@@ -90,65 +90,52 @@ class SmtpSink:
         return [m["Message-ID"] for m in self.messages]
 
 
-class dropping_server:  # noqa: N801 (used as a context manager, like a function)
+class _closing_server:
+    """Accepts TCP connections, sends each `greeting` (if any) and closes it at once."""
+
+    def __init__(self, greeting: bytes = b"") -> None:
+        self.greeting = greeting
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(16)
+        self.port = self.sock.getsockname()[1]
+        self.accepted = 0
+        self._thread = threading.Thread(target=self._serve, daemon=True)
+
+    def _serve(self) -> None:
+        while True:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                return
+            self.accepted += 1
+            if self.greeting:
+                try:
+                    conn.sendall(self.greeting)
+                except OSError:
+                    pass
+            conn.close()
+
+    def __enter__(self) -> Self:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.sock.close()
+
+
+class dropping_server(_closing_server):  # noqa: N801 (used as a context manager, like a function)
     """Accepts TCP connections and closes them at once, before any greeting."""
 
     def __init__(self) -> None:
-        self.sock = socket.socket()
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.listen(16)
-        self.port = self.sock.getsockname()[1]
-        self.accepted = 0
-        self._thread = threading.Thread(target=self._serve, daemon=True)
-
-    def _serve(self) -> None:
-        while True:
-            try:
-                conn, _ = self.sock.accept()
-            except OSError:
-                return
-            self.accepted += 1
-            conn.close()
-
-    def __enter__(self) -> dropping_server:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.sock.close()
+        super().__init__()
 
 
-class greeting_server:  # noqa: N801 (used as a context manager, like a function)
+class greeting_server(_closing_server):  # noqa: N801 (used as a context manager, like a function)
     """Accepts TCP connections, sends one greeting line (e.g. "421 busy") and closes."""
 
     def __init__(self, greeting: str) -> None:
-        self.greeting = greeting.encode() + b"\r\n"
-        self.sock = socket.socket()
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.listen(16)
-        self.port = self.sock.getsockname()[1]
-        self.accepted = 0
-        self._thread = threading.Thread(target=self._serve, daemon=True)
-
-    def _serve(self) -> None:
-        while True:
-            try:
-                conn, _ = self.sock.accept()
-            except OSError:
-                return
-            self.accepted += 1
-            try:
-                conn.sendall(self.greeting)
-            except OSError:
-                pass
-            conn.close()
-
-    def __enter__(self) -> greeting_server:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.sock.close()
+        super().__init__(greeting.encode() + b"\r\n")
 
 
 # --- Web Push -----------------------------------------------------------------------------

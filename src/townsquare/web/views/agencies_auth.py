@@ -10,7 +10,6 @@ from collections.abc import Callable
 import django_otp
 import segno
 from django.contrib import messages
-from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
@@ -20,6 +19,7 @@ from django.utils.html import format_html
 from django.utils.http import urlencode
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -31,9 +31,10 @@ from townsquare.web.agency_forms import SecondFactorForm, StaffSetPasswordForm
 from townsquare.web.errors import domain_errors, form_errors
 from townsquare.web.navigation import redirect_next
 from townsquare.web.views.agencies_access import is_second_factor_verified
+from townsquare.web.views.password_links import PasswordLinkView
 
 
-class SetPasswordView(auth_views.PasswordResetConfirmView):
+class SetPasswordView(PasswordLinkView):
     """Django's password-reset confirmation, with our pages; then the person is signed in
     (with the password only: agency pages ask for the second factor next)."""
 
@@ -43,24 +44,14 @@ class SetPasswordView(auth_views.PasswordResetConfirmView):
     post_reset_login_backend = "django.contrib.auth.backends.ModelBackend"
     reset_url_token = "set-password"  # noqa: S105  (a URL word, not a secret)
     success_url = reverse_lazy("web:agency_home")
-
-    def dispatch(self, *args: object, **kwargs: object) -> HttpResponse:
-        response = super().dispatch(*args, **kwargs)
-        if not self.validlink and response.status_code == 200:
-            response.status_code = 404  # used, expired or altered: the link is no more
-        return response
+    extra_context = {"heading": gettext_lazy("Set your password"),
+                     "button": gettext_lazy("Set the password")}
 
     def form_valid(self, form: StaffSetPasswordForm) -> HttpResponse:
         response = super().form_valid(form)
         messages.success(self.request, _("Your password is set. Next, protect your account "
                                          "with a second step at sign-in."))
         return response
-
-    def get_context_data(self, **kwargs: object) -> dict[str, object]:
-        context = super().get_context_data(**kwargs)
-        form = context.get("form")
-        context["has_errors"] = bool(form is not None and form.errors)
-        return context
 
 
 def _staff_only(request: HttpRequest) -> None:

@@ -1,8 +1,7 @@
 """A forgotten password: ask for a link, then choose a new password through it.
 
 Thin pages over accounts/actions/password_reset.py, which holds the limits and the mail.
-The link's page is Django's PasswordResetConfirmView: it moves the token from the URL into
-the session at once (so it does not leak through the Referer header) and checks it.
+The link's page is the one-time password link page (password_links.py).
 """
 
 from __future__ import annotations
@@ -13,6 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -21,6 +21,7 @@ from townsquare.accounts.password_reset_tokens import reset_tokens
 from townsquare.core.clientaddr import client_address
 from townsquare.web.errors import form_errors
 from townsquare.web.password_forms import NewPasswordForm, PasswordResetRequestForm
+from townsquare.web.views.password_links import PasswordLinkView
 
 
 @never_cache
@@ -44,18 +45,14 @@ def link_sent(request: HttpRequest) -> HttpResponse:
     return render(request, "web/accounts/password_reset_sent.html")
 
 
-class NewPasswordView(auth_views.PasswordResetConfirmView):
+class NewPasswordView(PasswordLinkView):
     template_name = "web/accounts/password_reset_confirm.html"
     form_class = NewPasswordForm
     token_generator = reset_tokens
     reset_url_token = "new"  # noqa: S105  (a URL word, not a secret)
     success_url = reverse_lazy("web:login")
-
-    def dispatch(self, *args: object, **kwargs: object) -> HttpResponse:
-        response = super().dispatch(*args, **kwargs)
-        if not self.validlink and response.status_code == 200:
-            response.status_code = 404  # used, expired or altered: the link is no more
-        return response
+    extra_context = {"heading": gettext_lazy("Choose a new password"),
+                     "button": gettext_lazy("Set the new password")}
 
     def form_valid(self, form: NewPasswordForm) -> HttpResponse:
         session_token = self.request.session.get(auth_views.INTERNAL_RESET_SESSION_TOKEN)
@@ -77,9 +74,3 @@ class NewPasswordView(auth_views.PasswordResetConfirmView):
         response = super().form_invalid(form)
         response.status_code = 400
         return response
-
-    def get_context_data(self, **kwargs: object) -> dict[str, object]:
-        context = super().get_context_data(**kwargs)
-        form = context.get("form")
-        context["has_errors"] = bool(form is not None and form.errors)
-        return context
