@@ -100,11 +100,15 @@ __all__ = ["InvalidToken", "decrypt_bytes", "decrypt_text", "encrypt_bytes", "en
 
 # --- keyed digests ----------------------------------------------------------------------------
 def _digest_key() -> bytes:
-    configured = getattr(settings, "TOWNSQUARE_TIP_CODE_KEY", "") or ""
+    return _derive_digest_key(getattr(settings, "TOWNSQUARE_TIP_CODE_KEY", "") or "",
+                              settings.SECRET_KEY)
+
+
+@functools.cache
+def _derive_digest_key(configured: str, secret_key: str) -> bytes:
     if configured:
         return configured.encode()
-    return hmac.new(settings.SECRET_KEY.encode(), b"townsquare.tips.digest",
-                    hashlib.sha256).digest()
+    return hmac.new(secret_key.encode(), b"townsquare.tips.digest", hashlib.sha256).digest()
 
 
 def digest(purpose: str, value: str) -> str:
