@@ -35,6 +35,8 @@ BENCHMARKS: dict[str, list[str]] = {
     "publish": ["--residents", "20000", "--samples", "10"],
     # Full size already: 10,000 incidents, 999 permutations (the baseline is extrapolated).
     "knox": ["--incidents", "10000", "--permutations", "999", "--repeat", "1"],
+    # Full size: 1,000,000 incidents (docs/incidents.md); the baseline is extrapolated.
+    "import": ["--incidents", "100000", "--baseline-rows", "500"],
 }
 
 

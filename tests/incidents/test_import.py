@@ -15,6 +15,7 @@ from django.core.management.base import CommandError
 from django.db import DatabaseError, connection
 
 from tests import factories
+from townsquare.core.models import AuditLog
 from townsquare.incidents.actions import import_incidents, publish_block
 from townsquare.incidents.models import DailyCount, Incident
 from townsquare.places.models import City
@@ -105,6 +106,10 @@ def test_importing_the_same_file_again_changes_nothing(city, tmp_path):
 
     assert output.splitlines()[0] == "imported 0, unchanged 3, outside 1, rejected 6"
     assert snapshot() == before
+    # The audit log records the import that changed something, not the one that did not.
+    assert list(AuditLog.objects.filter(action="incidents.import").values_list(
+        "data", flat=True)) == [{"file": "incidents.csv", "imported": 3, "unchanged": 0,
+                                 "outside": 1, "rejected": 6}]
 
 
 def test_a_grown_file_adds_only_its_new_rows_and_recounts_their_days(city, tmp_path):

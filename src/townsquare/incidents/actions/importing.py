@@ -70,9 +70,10 @@ def import_incidents(city: City, path: str | os.PathLike[str], *,
             outside=len(rows.keys) - len(at),
             rejected=tuple(sorted([*table.rejected, *rows.rejected],
                                   key=lambda row: row.line)))
-        audit.record(actor, "incidents.import", city, file=Path(path).name,
-                     imported=result.imported, unchanged=result.unchanged,
-                     outside=result.outside, rejected=len(result.rejected))
+        if imported:  # the log records changes: an import that added nothing made none
+            audit.record(actor, "incidents.import", city, file=Path(path).name,
+                         imported=result.imported, unchanged=result.unchanged,
+                         outside=result.outside, rejected=len(result.rejected))
     return result
 
 

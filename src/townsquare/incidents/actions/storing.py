@@ -129,7 +129,7 @@ def _insert_postgres(city_id: int, source: str, batch: Batch) -> int:
             f" SELECT %s, l.neighborhood_id, l.key, l.occurred_at AT TIME ZONE 'UTC',"
             f"  l.occurred_on,"
             f"  o.offense_code, o.description, o.category, l.block, l.lat, l.lon, %s, %s"
-            f" FROM incident_load l JOIN incident_offense o ON o.id = l.offense"
+            f" FROM incident_load l JOIN incident_offense o ON o.id = l.offense ORDER BY l.key"
             f" ON CONFLICT (city_id, key) DO NOTHING"
             f" RETURNING neighborhood_id, category, occurred_on)"
             f" INSERT INTO incident_group (neighborhood_id, category, day, added)"
