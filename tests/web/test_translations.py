@@ -26,7 +26,10 @@ from django.urls import reverse
 
 from tests import factories
 from tests.agencies.factories import make_agency, make_staff, publish
+from tests.web import agency_helpers, test_access, test_agency_pages
 from tests.web.agency_helpers import signed_in
+from tests.web.test_access import objects as resident_world  # noqa: F401 (a fixture)
+from tests.web.test_agency_pages import objects as agency_world  # noqa: F401 (a fixture)
 from townsquare.accounts.models import User
 from townsquare.agencies import actions as agencies
 from townsquare.agencies.models import Agency, AgencyPost, AgencyReply
@@ -39,7 +42,8 @@ OPEN, CLOSE = "⟦", "⟧"
 PACKAGE = Path(settings.PACKAGE_DIR)
 TEXT_ATTRIBUTES = ("aria-label", "title", "alt", "placeholder", "data-label")
 # Text that is not ours to translate: dates (Django's own month names) and the user's input.
-SKIPPED_ELEMENTS = {"script", "style", "time", "textarea"}
+# <code> holds identifiers and values as stored (the audit log's records), not prose.
+SKIPPED_ELEMENTS = {"script", "style", "time", "textarea", "code"}
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
         "track", "wbr"}
 
@@ -192,7 +196,9 @@ def _typed_by_the_test() -> list[str]:
     """Every text the test's own data put on the pages, longest first."""
     texts = {"townsquare"}  # SITE_NAME: a name, not a phrase
     for model, fields in ((User, ("display_name", "email")), (City, ("name",)),
-                          (Neighborhood, ("name",)), (Agency, ("name", "email_domain")),
+                          (Neighborhood, ("name",)),
+                          (Agency, ("name", "email_domain", "website", "contact_name",
+                                    "contact_email")),
                           (Post, ("title", "body")), (Reply, ("body",)),
                           (AgencyPost, ("title", "body", "rfi_area", "event_place")),
                           (AgencyReply, ("body",))):
@@ -500,3 +506,58 @@ def test_the_scripts_load_after_the_catalog_and_the_catalog_is_english_by_defaul
     assert "<script>" not in html  # the Content-Security-Policy allows no inline script
     catalog, language = _catalog(client)
     assert (catalog, language) == ({}, "en")
+
+
+# --- every page of the page matrices ---------------------------------------------------------
+# Each GET row of the residents' matrix (tests/web/test_access.py) and of the agency pages'
+# matrix (tests/web/test_agency_pages.py) is opened in their own worlds, by the first role
+# the row lets in (or, for a row that lets no one in, by the first role that gets an error
+# page), and read as above. Rows that answer no HTML page (a PDF, JSON, a script, a stream)
+# are skipped. The return channel's and the numbers' matrices are not read here yet.
+
+def _html_of(client: Client, url: str) -> str | None:
+    response = client.get(url)
+    if response.streaming or not response["Content-Type"].startswith("text/html"):
+        return None
+    return response.content.decode()
+
+
+def _reader_of(row, roles: list[str]) -> str | None:
+    """The role the page is read as: the first let in, else the first shown an error page."""
+    for wanted in ((200,), (400, 403, 404, 409)):
+        for role, status in zip(roles, row.cells, strict=True):
+            if status in wanted:
+                return role
+    return None
+
+
+def _read_matrix(matrix: dict, objects: dict, roles: list[str], users: dict) -> dict:
+    typed = [*_typed_by_the_test(), *(str(v) for v in objects.values())]
+    problems, read = {}, 0
+    for page, row in matrix.items():
+        role = _reader_of(row, roles)
+        if row.method != "get" or role is None:
+            continue
+        html = _html_of(_client(users[role]), page.format(**objects))
+        if html is None:
+            continue
+        read += 1
+        unmarked = _unmarked(html, typed)
+        if unmarked:
+            problems[f"{page} as {role}"] = unmarked
+    return {"read": read, "problems": problems}
+
+
+def test_every_page_of_the_residents_matrix_is_marked_for_translation(pseudo, roles, request):
+    world = request.getfixturevalue("resident_world")  # test_access.py's objects
+    result = _read_matrix(test_access.MATRIX, world, test_access.ROLES, roles)
+    assert result["problems"] == {}, "\n".join(f"{k}: {v}" for k, v in result["problems"].items())
+    assert result["read"] >= 29  # the HTML pages among its GET rows
+
+
+def test_every_agency_page_of_the_matrix_is_marked_for_translation(pseudo, agency_roles,
+                                                                   request):
+    world = request.getfixturevalue("agency_world")  # test_agency_pages.py's objects
+    result = _read_matrix(test_agency_pages.MATRIX, world, agency_helpers.ROLES, agency_roles)
+    assert result["problems"] == {}, "\n".join(f"{k}: {v}" for k, v in result["problems"].items())
+    assert result["read"] >= 20  # the HTML pages among its GET rows
