@@ -10,8 +10,10 @@ import zlib
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
+from django.template.defaultfilters import date as date_filter
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from tests import factories
 from tests.coverage.helpers import import_counts, launch
@@ -93,7 +95,19 @@ def test_the_projection_in_words(client, city):
     assert ("Since the first launch, neighborhoods have launched at about 1.0 a month. At "
             "that pace, the last of the 5 neighborhoods still waiting would launch around "
             "<strong>") in html
-    assert "(a 95% range)." in html
+    # 150 days from today at 1 a month; 51 to 727 days at the ends of the pace's range
+    # (the page's "now" is a moment later than the test's: either day at a midnight).
+    def shown(days: int) -> set[str]:
+        moment = timezone.localtime(today + dt.timedelta(days=days))
+        return {date_filter(moment + dt.timedelta(days=extra), "DATE_FORMAT")
+                for extra in (0, 1)}
+
+    found = re.search(r"would launch around <strong>([^<]+)</strong>.*anywhere from (.+?) to "
+                      r"(.+?) \(a 95% range\)\.", html)
+    assert found is not None
+    assert found.group(1) in shown(150)
+    assert found.group(2) in shown(51)
+    assert found.group(3) in shown(727)
 
 
 def test_an_empty_city(client, city):
