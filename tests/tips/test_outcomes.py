@@ -86,3 +86,19 @@ def test_an_empty_outcome_from_the_page_is_a_message_and_nothing_is_stored(tips_
                            follow=True)
     assert "Write what came of the request." in text(response)
     assert Outcome.objects.count() == 0
+
+
+
+def test_the_delivery_to_those_who_replied_is_queued_after_the_commit(
+        tips_world, django_capture_on_commit_callbacks):
+    """post_outcome hands the outcome to notifications.hooks.outcome_posted; the delivery
+    itself is tested in tests/notifications/test_outcomes.py."""
+    from django_tasks_db.models import DBTaskResult
+
+    users, post = tips_world["users"], tips_world["post"]
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        outcome = outcomes.post_outcome(users["publisher"], post, "An arrest was made.")
+    assert (len(callbacks), DBTaskResult.objects.count()) == (1, 0)  # nothing before the commit
+    callbacks[0]()
+    queued = DBTaskResult.objects.get(task_path__endswith="fan_out_outcome")
+    assert queued.args_kwargs["kwargs"] == {"outcome_id": outcome.pk}

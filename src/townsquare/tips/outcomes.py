@@ -41,9 +41,7 @@ def post_outcome(user: Any, agency_post: AgencyPost, body: object) -> Outcome:
                                          author=_author(user, agency_post))
         audit.record(user, "agency_post.outcome", agency_post, agency=agency,
                      outcome=outcome.pk)
-        deliver = getattr(hooks, "outcome_posted", None)
-        if deliver is not None:
-            deliver(outcome)  # schedules the delivery after the commit
+        hooks.outcome_posted(outcome)  # the delivery starts after the commit
     return outcome
 
 
