@@ -136,6 +136,7 @@ def cases(world: dict[str, Any]) -> dict[str, Any]:
             cursor = None
             for _ in range(n - 1):
                 _items, cursor = selectors.inbox(user, agency, cursor=cursor, **filters)
+            world["timed_cpu"] = time.process_time()
             world["timed_start"] = time.perf_counter()
             items, _next = selectors.inbox(user, agency, cursor=cursor, **filters)
             [tip.body for tip in items]  # what the staff read: the page, decrypted
@@ -155,8 +156,10 @@ def time_inbox(world: dict[str, Any], samples: int) -> dict[str, list[float]]:
         for name, run in runs.items():
             run()
             elapsed = (time.perf_counter() - world["timed_start"]) * 1000.0
+            cpu = (time.process_time() - world["timed_cpu"]) * 1000.0
             if number >= 2:
                 result.setdefault(name, []).append(elapsed)
+                world.setdefault("cpu", {}).setdefault(name, []).append(cpu)
     return result
 
 
@@ -182,11 +185,15 @@ def count_statements(world: dict[str, Any]) -> dict[str, int]:
 def submit(world: dict[str, Any], number: int) -> float:
     from townsquare.tips import actions
 
+    cpu = time.process_time()
     start = time.perf_counter()
     actions.submit_tip(agency=world["agency"], body=f"A grey van circles the block, {number}",
                        lat=38.5812, lon=-121.4944, client_address=f"10.9.{number // 250}."
                                                                   f"{number % 250}")
-    return (time.perf_counter() - start) * 1000.0
+    elapsed = (time.perf_counter() - start) * 1000.0
+    world.setdefault("cpu", {}).setdefault("submit", []).append(
+        (time.process_time() - cpu) * 1000.0)
+    return elapsed
 
 
 def submit_statements(world: dict[str, Any], number: int) -> int:
@@ -199,6 +206,22 @@ def submit_statements(world: dict[str, Any], number: int) -> int:
     with CaptureQueriesContext(connection) as queries:
         submit(world, number)
     return len(queries)
+
+
+def commit_latency(samples: int = 20) -> list[float]:
+    """One small INSERT and its commit, as a measure of the machine's commit latency
+    (every submit and every inbox call ends in one commit: the tip, the audit entry)."""
+    from django.db import transaction
+
+    from townsquare.core.models import AuditLog
+
+    times = []
+    for _ in range(samples):
+        start = time.perf_counter()
+        with transaction.atomic():
+            AuditLog.objects.create(action="bench.commit", actor_label="bench", data={})
+        times.append((time.perf_counter() - start) * 1000.0)
+    return times
 
 
 def naive_search(world: dict[str, Any]) -> float:
@@ -238,7 +261,10 @@ def main(argv: list[str] | None = None) -> int:
         load_s = time.perf_counter() - started
         large = count_statements(world)
         submit_large = submit_statements(world, 99_991)
+        world["cpu"] = {}
         submits = [submit(world, n) for n in range(args.samples + 3)][3:]
+        world["cpu"]["submit"] = world["cpu"]["submit"][3:]
+        commit_ms = commit_latency()
         inbox = time_inbox(world, args.samples)
         baseline = [naive_search(world) for _ in range(args.baseline_samples)]
         from townsquare.tips.models import Tip, TipSearchToken
@@ -261,6 +287,11 @@ def main(argv: list[str] | None = None) -> int:
         summary.append(_common.summary_row(
             f"{name}, p95 (p50 {p50:.2f} ms)", p95, target_max=TARGETS["inbox_p95_ms"],
             baseline=b50 if name == "search" else None))
+    for name, values in world["cpu"].items():
+        summary.append(_common.summary_row(f"{name}: this process's CPU time, p95",
+                                           _common.p50_p95(values)[1]))
+    summary.append(_common.summary_row("one INSERT and its commit, p50 (the disk's share)",
+                                       _common.p50_p95(commit_ms)[0]))
     summary.append(_common.summary_row(
         "SQL statements per inbox call (1,000 / N tips)",
         ", ".join(f"{k} {small[k]}/{large[k]}" for k in small), unit="",
@@ -268,6 +299,7 @@ def main(argv: list[str] | None = None) -> int:
     report = {"benchmark": "tips", "database": db.vendor, "tips": tips_total,
               "search_tokens": tokens_total, "load_s": load_s,
               "submit_ms": submits, "inbox_ms": inbox, "baseline_ms": baseline,
+              "cpu_ms": world["cpu"], "commit_ms": commit_ms,
               "statements_small": small, "statements_large": large,
               "machine": machine, "summary": summary}
     rows = [[r["metric"], _common.fmt_value(r["value"], r["unit"]),

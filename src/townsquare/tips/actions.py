@@ -166,13 +166,15 @@ def submit_tip(*, agency: Agency, body: object, sender_user: Any = None,
     post = _clean_post(agency, agency_post)
     lat_value, lon_value = _clean_coordinates(lat, lon)
     cleaned_photos = _clean_photos(photos)
-    limits.check_submission(agency.pk, client_address, anonymous=is_anonymous)
 
     code = crypto.new_code()
     hour = this_hour()
     sender = None if is_anonymous else policy.resident_of(sender_user)
     try:
         with transaction.atomic():
+            # Counted in the tip's transaction: one commit per tip. A refused attempt's
+            # count is rolled back with it, but the count it saw stays over the limit.
+            limits.check_submission(agency.pk, client_address, anonymous=is_anonymous)
             tip = Tip.objects.create(
                 agency=agency, anonymous=is_anonymous, sender=sender, agency_post=post,
                 lat=lat_value, lon=lon_value, created_hour=hour, last_activity_hour=hour,
