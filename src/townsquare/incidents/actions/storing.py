@@ -1,12 +1,12 @@
 """Writing checked incidents and keeping the daily counts true, inside the caller's
 transaction.
 
-PostgreSQL: the rows go through COPY into a temporary table, then one
-`INSERT ... SELECT ... ON CONFLICT (city, key) DO NOTHING` keeps the new ones and notes
-which (neighborhood, category, day) groups they fall in. SQLite: the keys already stored
-are looked up, the new rows written with `bulk_create(ignore_conflicts=True)` in batches.
-Either way the touched groups are then recounted from the incidents with one aggregate
-query and upserted into DailyCount, so the crime pages never count incidents.
+Only rows whose key the city does not have reach here (`new_rows`, under the lock on the
+city row). PostgreSQL: they go through COPY into a temporary table, then one
+`INSERT ... SELECT ... ON CONFLICT (city, key) DO NOTHING`. SQLite:
+`bulk_create(ignore_conflicts=True)` in batches. Either way the (neighborhood, category,
+day) groups of the batch are then recounted from the incidents with one aggregate query
+and upserted into DailyCount, so the crime pages never count incidents.
 """
 
 from __future__ import annotations
@@ -123,21 +123,23 @@ def _insert_postgres(city_id: int, source: str, batch: Batch) -> int:
         cursor.execute("ANALYZE incident_load")
         cursor.execute(
             # The table names come from the models' meta; every value is a parameter.
-            f"WITH added AS ("  # noqa: S608
-            f" INSERT INTO {incident} (city_id, neighborhood_id, key, occurred_at, occurred_on,"
+            f"INSERT INTO {incident} (city_id, neighborhood_id, key, occurred_at, occurred_on,"  # noqa: S608
             f"  offense_code, description, category, block, lat, lon, source, imported_at)"
             f" SELECT %s, l.neighborhood_id, l.key, l.occurred_at AT TIME ZONE 'UTC',"
             f"  l.occurred_on,"
             f"  o.offense_code, o.description, o.category, l.block, l.lat, l.lon, %s, %s"
             f" FROM incident_load l JOIN incident_offense o ON o.id = l.offense ORDER BY l.key"
-            f" ON CONFLICT (city_id, key) DO NOTHING"
-            f" RETURNING neighborhood_id, category, occurred_on)"
-            f" INSERT INTO incident_group (neighborhood_id, category, day, added)"
-            f" SELECT neighborhood_id, category, occurred_on, count(*) FROM added"
-            f" GROUP BY neighborhood_id, category, occurred_on",
+            f" ON CONFLICT (city_id, key) DO NOTHING",
             [city_id, source, timezone.now()])
-        cursor.execute("SELECT coalesce(sum(added), 0) FROM incident_group")
-        return int(cursor.fetchone()[0])
+        inserted = cursor.rowcount
+        if inserted:
+            # The batch's groups: every group a new incident fell in is among them.
+            groups = set(zip(columns[1], batch.categories, columns[3], strict=True))
+            with raw.copy("COPY incident_group (neighborhood_id, category, day) "
+                          "FROM STDIN") as copy:
+                for chunk in _chunks(tuple(map(list, zip(*groups, strict=True)))):
+                    copy.write(chunk)
+    return inserted
 
 
 def _escaped(texts: list[str]) -> list[str]:
