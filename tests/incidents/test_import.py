@@ -171,12 +171,14 @@ def test_generic_iso_dates_local_or_with_an_offset(city, tmp_path):
             f"2006-07-04T12:00,{lat},{lon},Hit and run\n"  # summer: UTC-7
             f"2006-07-04T12:00:00+00:00,{lat},{lon},Hit and run\n"
             f"2006-07-04 23:59:59Z,{lat},{lon},Hit and run\n"
-            f"July 4th,{lat},{lon},Hit and run\n")
+            f"July 4th,{lat},{lon},Hit and run\n"
+            f"now,{lat},{lon},Hit and run\n")
     output = run(write(tmp_path, text), "--format", "generic")
 
     assert output.splitlines() == [
-        "imported 3, unchanged 0, outside 0, rejected 1",
-        "  line 5: the date 'July 4th' is not ISO 8601 (YYYY-MM-DD HH:MM)"]
+        "imported 3, unchanged 0, outside 0, rejected 2",
+        "  line 5: the date 'July 4th' is not ISO 8601 (YYYY-MM-DD HH:MM)",
+        "  line 6: the date 'now' is not ISO 8601 (YYYY-MM-DD HH:MM)"]
     assert list(Incident.objects.order_by("occurred_at").values_list(
         "occurred_at", "occurred_on", "category")) == [
         (dt.datetime(2006, 7, 4, 12, 0, tzinfo=UTC), dt.date(2006, 7, 4), "traffic"),

@@ -312,6 +312,8 @@ def _dates(raw: Sequence[str], date_format: str | None, zone: zoneinfo.ZoneInfo,
 def _iso_fast(raw: Sequence[str]) -> np.ndarray | None:
     """Naive ISO 8601 date-times parsed by numpy in one call, or None to go value by value
     (an offset or 'Z' in the text, or a value numpy cannot read)."""
+    if "now" in raw or "today" in raw:  # numpy reads these as the present moment
+        return None
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error")
