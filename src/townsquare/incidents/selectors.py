@@ -76,9 +76,12 @@ def check_category(category: str | None) -> str | None:
 
 def _daily(city: City, neighborhood: Neighborhood | None,
            category: str | None) -> QuerySet[DailyCount]:
-    rows = DailyCount.objects.filter(city=city)
+    # A neighborhood's rows by the neighborhood alone: with the city too, PostgreSQL may
+    # pick the (city, day) index and read the whole city's days.
     if neighborhood is not None:
-        rows = rows.filter(neighborhood=neighborhood)
+        rows = DailyCount.objects.filter(neighborhood=neighborhood)
+    else:
+        rows = DailyCount.objects.filter(city=city)
     if category:
         rows = rows.filter(category=category)
     return rows
@@ -213,10 +216,9 @@ def recent_incidents(city: City, neighborhood: Neighborhood | None, period: Peri
                      limit: int = 20) -> list[dict]:
     """The latest incidents of the period as residents may see them: the day, the category
     and the published block, never the point."""
-    rows = Incident.objects.filter(city=city, occurred_on__gte=period.start,
-                                   occurred_on__lt=period.end)
-    if neighborhood is not None:
-        rows = rows.filter(neighborhood=neighborhood)
+    rows = Incident.objects.filter(occurred_on__gte=period.start, occurred_on__lt=period.end)
+    rows = (rows.filter(neighborhood=neighborhood) if neighborhood is not None
+            else rows.filter(city=city))
     labels = dict(Category.choices)
     latest = rows.order_by("-occurred_on", "-pk").values("occurred_on", "category", "block")
     return [{**row, "label": labels.get(row["category"], row["category"])}
