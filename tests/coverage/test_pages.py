@@ -76,7 +76,8 @@ def test_the_public_page(client, city):
     assert html.count("(not launched yet)</title>") == 7
     assert html.count("(launched)</title>") == 2
     # The history, month by month (in the city's time zone), with the empty February.
-    rows = re.findall(r'<tr><th scope="row"[^>]*>([^<]+)</th><td[^>]*>(\d+)</td>'
+    rows = re.findall(r'<tr><th scope="row"[^>]*><time datetime="[-0-9]+">([^<]+)</time></th>'
+                      r'<td[^>]*>(\d+)</td>'
                       r'<td[^>]*>(\d+)</td><td[^>]*>(\d+%)</td></tr>', html)
     assert rows == [("January 2026", "1", "1", "11%"), ("February 2026", "0", "1", "11%"),
                     ("March 2026", "1", "2", "22%")]
