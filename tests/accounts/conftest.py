@@ -28,7 +28,17 @@ def alder(city: City) -> Neighborhood:
     return factories.nbhd(city, "Alder")
 
 
-def waiting(nbhd: Neighborhood, count: int = 1) -> list[Resident]:
-    """Unverified residents of `nbhd`, signed up through the real action."""
-    return [Resident.objects.get(user=factories.make_resident(nbhd, verified=False))
-            for _ in range(count)]
+def waiting(nbhd: Neighborhood, count: int = 1, *, mailable: bool = True) -> list[Resident]:
+    """Unverified residents of `nbhd`, signed up through the real action.
+
+    With `mailable` each gets a complete mailing address, so a postcard can go out.
+    """
+    residents = [Resident.objects.get(user=factories.make_resident(nbhd, verified=False))
+                 for _ in range(count)]
+    if mailable:
+        for n, resident in enumerate(residents, start=1):
+            Resident.objects.filter(pk=resident.pk).update(
+                home_address=f"{100 + 2 * n} Alder Ln", home_locality="Testville",
+                home_state="CA", home_postcode="95831")
+            resident.refresh_from_db()
+    return residents

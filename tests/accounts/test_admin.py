@@ -61,7 +61,7 @@ def test_the_resident_list_shows_the_private_home_for_the_postcards(gazetteer, o
 
     page = operator_client.get(changelist(Resident)).content.decode()
 
-    assert "12 Alder Lane" in page and "ada@example.org" in page
+    assert "12 Alder Ln" in page and "ada@example.org" in page
 
 
 def test_verify_selected_residents_goes_through_the_action(alder, roles, operator_client):

@@ -28,7 +28,7 @@ def test_signup_by_address_places_the_home_at_the_gazetteer_entry(gazetteer):
     resident = signup(address="  12 alder LANE ")
 
     assert resident.neighborhood.name == "Alder"
-    assert (resident.home_address, resident.street) == ("12 Alder Lane", "ALDER LANE")
+    assert (resident.home_address, resident.street) == ("12 Alder Ln", "ALDER LN")
     assert (resident.home_lat, resident.home_lon) == (38.5957, -121.4961)
     assert resident.verified_at is None and resident.founding_member is False
     assert resident.user.email == "ada@example.org"
@@ -42,7 +42,7 @@ def test_signup_by_point_finds_the_neighborhood_and_the_nearest_street(gazetteer
     resident = signup(lat="38.5752", lon=-121.4852, city=gazetteer)
 
     assert resident.neighborhood.name == "Hazel"
-    assert (resident.home_address, resident.street) == ("", "HAZEL COURT")
+    assert (resident.home_address, resident.street) == ("", "HAZEL CT")
     assert (resident.home_lat, resident.home_lon) == (38.5752, -121.4852)
 
 
@@ -62,8 +62,8 @@ def test_signup_by_point_far_from_any_address_has_no_street(city):
     ({"display_name": "x" * 81}, {"display_name": ["At most 80 characters."]}),
     ({"password": ""}, {"password": ["This field is required."]}),
     ({"address": "999 Nowhere Street"}, {"address": [
-        "We could not find that address. Check the spelling, or pick your home on the map "
-        "instead."]}),
+        "We could not find that address. Check the house number and street, or pick your "
+        "home on the map instead."]}),
     ({"address": "1 Far Away Road"}, {"address": [
         "That address is not inside any neighborhood we serve."]}),
     ({"address": None}, {"address": ["Enter your address or pick your home on the map."]}),

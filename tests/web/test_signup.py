@@ -63,7 +63,7 @@ def test_signup_page_offers_suggestions_and_a_map_picker(gazetteer):
 
 def test_address_suggestions(gazetteer):
     data = Client().get("/addresses/suggest", {"q": "4321 qua"}).json()
-    assert data == {"items": [{"text": "4321 Quail Run", "city": "Testville",
+    assert data == {"items": [{"text": "4321 Quail Run", "city": "Testville", "approximate": False,
                                "neighborhood": "Alder"}]}
     data = Client().get("/addresses/suggest", {"q": "432"}).json()
     assert [item["text"] for item in data["items"]] == ["4321 Quail Run", "4323 Quail Run"]

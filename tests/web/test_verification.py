@@ -36,6 +36,10 @@ def var_dir(settings, tmp_path):
 def test_postcard_flow_through_the_pages(roles, client_as, var_dir):
     waiting = factories.make_resident(factories.nbhd(roles["neighbor"].resident.neighborhood.city,
                                                      "Elm"), verified=False, name="Wes Waiting")
+    # A postcard goes out only with a complete mailing address.
+    Resident.objects.filter(verified_at__isnull=True).update(
+        home_address="12 Elm St", home_locality="Testville", home_state="CA",
+        home_postcode="95814")
     operator = client_as(roles["operator"])
     page = operator.get("/operator/postcards/").content.decode()
     assert "<strong>2</strong> residents waiting for a postcard." in page

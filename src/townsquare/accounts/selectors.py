@@ -14,7 +14,8 @@ from django.db.models import Count, QuerySet
 from django.utils.translation import gettext as _
 
 from townsquare import policy
-from townsquare.accounts.actions.postcards import pending_postcard_residents
+from townsquare.accounts.actions.postcards import postcard_queue
+from townsquare.accounts.mailing import Mailing
 from townsquare.accounts.models import PostcardBatch, Resident
 from townsquare.core.errors import Forbidden, NotFound
 
@@ -65,8 +66,16 @@ def _require_operator(user: Any) -> None:
 
 
 def pending_postcard_count(user: Any) -> int:
+    """Residents waiting whose postcard can go out (complete mailing address)."""
     _require_operator(user)
-    return pending_postcard_residents().distinct().count()
+    return len(postcard_queue()[0])
+
+
+def postcard_overview(user: Any) -> tuple[int, list[Mailing]]:
+    """How many postcards can go out, and the residents held back with the reason."""
+    _require_operator(user)
+    ready, held = postcard_queue()
+    return len(ready), held
 
 
 def postcard_batches(user: Any, limit: int = 50) -> list[PostcardBatch]:

@@ -14,7 +14,13 @@ from django.utils.translation import gettext as _
 from django_tasks import task
 
 from townsquare.accounts import codes, postcard_pdf
-from townsquare.accounts.models import Invitation, PostcardBatch, User, VerificationCode
+from townsquare.accounts.models import (
+    Invitation,
+    PostcardBatch,
+    Resident,
+    User,
+    VerificationCode,
+)
 from townsquare.core.i18n import recipient_language
 
 
@@ -65,18 +71,15 @@ def render_postcard_batch(batch_id: int) -> str:
     return path.name
 
 
-def _mailing_lines(resident: object) -> list[str]:
-    address = getattr(resident, "home_address", "")
-    city = resident.neighborhood.city.name  # type: ignore[attr-defined]
-    if address:
-        return [address.title(), city]
-    # A home picked on the map: the operator addresses it by hand from these.
-    lat, lon = resident.home_lat, resident.home_lon  # type: ignore[attr-defined]
-    street = resident.street.title()  # type: ignore[attr-defined]
+def _mailing_lines(resident: Resident) -> list[str]:
+    from townsquare.accounts.mailing import mailing_addresses
+
+    mailing = mailing_addresses([resident])[0]
+    if mailing.complete:
+        return list(mailing.lines)
+    # Held back since the batch was made: the operator addresses it by hand.
     with recipient_language():
-        where = (_("Near %(street)s") % {"street": street} if street
-                 else _("Home picked on the map"))
-    return [where, f"({lat:.5f}, {lon:.5f})", city]
+        return [mailing.reason, resident.neighborhood.city.name]
 
 
 @task()

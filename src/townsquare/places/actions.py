@@ -38,6 +38,8 @@ from townsquare.places.geometry import (
 )
 from townsquare.places.models import Address, City, Neighborhood
 from townsquare.places.selectors import normalise_address
+from townsquare.places.streets import is_intersection
+from townsquare.places.streets import parse as parse_address
 
 BATCH_SIZE = 1000
 _ADDRESS_MAX = Address._meta.get_field("key").max_length or 200
@@ -279,15 +281,16 @@ def import_addresses(
 
     lons, lats = np.array(rows.lons, dtype=np.float64), np.array(rows.lats, dtype=np.float64)
     found = locate_many(city, lons, lats) if rows.keys else np.empty(0, dtype=np.int64)
-    addresses = [
-        Address(city=city, text=text, key=key, street=_street(key), lat=lat, lon=lon,
-                neighborhood_id=None if hood == -1 else hood)
-        for text, key, lon, lat, hood in zip(rows.texts, rows.keys, rows.lons, rows.lats,
-                                             found.tolist(), strict=True)
-    ]
+    addresses = [_incident_address(city, text, key, lon, lat, hood)
+                 for text, key, lon, lat, hood in zip(rows.texts, rows.keys, rows.lons,
+                                                      rows.lats, found.tolist(), strict=True)]
     with transaction.atomic(durable=True):
-        Address.objects.filter(city=city).delete()
-        Address.objects.bulk_create(addresses, batch_size=BATCH_SIZE)
+        # The address points of an OpenAddresses import stay, and win over a block point
+        # with the same key.
+        Address.objects.filter(city=city, source=Address.Source.INCIDENTS).delete()
+        points = set(Address.objects.filter(city=city).values_list("key", flat=True))
+        Address.objects.bulk_create([a for a in addresses if a.key not in points],
+                                    batch_size=BATCH_SIZE)
     return AddressImportResult(
         len(addresses), skipped=tuple(rows.skipped), duplicates=rows.duplicates,
         outside=int((found == -1).sum()),
@@ -375,6 +378,16 @@ def _check_row(cells: dict[str, str]) -> tuple[str | None, float, float]:
 # "3108 OCCIDENTAL DR" -> "OCCIDENTAL DR"; "2400 1/2 J ST" -> "J ST". Ordinals such as
 # "3RD ST" are not house numbers: the optional suffix is a single letter ("12A").
 _HOUSE_NUMBER = re.compile(r"^\d+[A-Z]?(?:\s+\d+/\d+)?\s+(?=\S)")
+
+
+def _incident_address(city: City, text: str, key: str, lon: float, lat: float,
+                      hood: int) -> Address:
+    corner = is_intersection(key)
+    parsed = parse_address(key)
+    return Address(city=city, text=text, key=key, street=_street(key), lat=lat, lon=lon,
+                   neighborhood_id=None if hood == -1 else hood, is_intersection=corner,
+                   number="" if corner else parsed.number,
+                   number_value=None if corner else parsed.number_value)
 
 
 def _street(key: str) -> str:

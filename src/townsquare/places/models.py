@@ -56,7 +56,16 @@ class Neighborhood(models.Model):
 
 
 class Address(models.Model):
-    """One entry of the address gazetteer (block-level street address or intersection)."""
+    """One entry of the address gazetteer.
+
+    Either an address point from an OpenAddresses file (number, street, unit, city,
+    state and ZIP: a complete mailing address) or, as a fallback, a block-level street
+    address or intersection taken from incident data (text and point only).
+    """
+
+    class Source(models.TextChoices):
+        INCIDENTS = "incidents", _("Incident data (block level)")
+        OPENADDRESSES = "openaddresses", _("OpenAddresses address point")
 
     city = models.ForeignKey(City, on_delete=models.CASCADE, related_name="addresses")
     text = models.CharField(max_length=200)
@@ -67,12 +76,27 @@ class Address(models.Model):
     neighborhood = models.ForeignKey(
         Neighborhood, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    source = models.CharField(max_length=20, choices=Source.choices, default=Source.INCIDENTS)
+    # Two streets ("3RD ST / O ST"): a place, never a home.
+    is_intersection = models.BooleanField(default=False)
+    number = models.CharField(max_length=20, blank=True)
+    # The number's leading digits, for interpolating between known numbers of a street.
+    number_value = models.PositiveIntegerField(null=True, blank=True)
+    unit = models.CharField(max_length=40, blank=True)
+    locality = models.CharField(max_length=120, blank=True, help_text=_("Mailing city."))
+    state = models.CharField(max_length=40, blank=True)
+    postcode = models.CharField(max_length=10, blank=True)
+    source_id = models.CharField(max_length=64, blank=True)
 
     class Meta:
         ordering = ["key"]
         verbose_name_plural = _("addresses")
         constraints = [
             models.UniqueConstraint(fields=["city", "key"], name="address_key_per_city"),
+        ]
+        indexes = [
+            models.Index(fields=["city", "street", "number_value"],
+                         name="address_street_number"),
         ]
 
     def __str__(self) -> str:

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from townsquare import policy
 from townsquare.accounts import codes, tasks
 from townsquare.accounts.actions.verification import verify_resident
+from townsquare.accounts.mailing import Mailing, mailing_addresses
 from townsquare.accounts.models import PostcardBatch, Resident, VerificationCode
 from townsquare.core import audit, ratelimit
 from townsquare.core.errors import Forbidden, Invalid
@@ -30,6 +31,14 @@ def pending_postcard_residents() -> Any:
     )
 
 
+def postcard_queue() -> tuple[list[Mailing], list[Mailing]]:
+    """The waiting residents split into postcards that can go out and those held back."""
+    waiting = pending_postcard_residents().distinct().select_related(
+        "user", "neighborhood__city")
+    mailings = mailing_addresses(waiting)
+    return ([m for m in mailings if m.complete], [m for m in mailings if not m.complete])
+
+
 def request_postcard_batch(actor: Any) -> PostcardBatch:
     """An operator asks for a printable batch of postcards for every pending resident.
 
@@ -39,12 +48,16 @@ def request_postcard_batch(actor: Any) -> PostcardBatch:
     if not policy.is_operator(actor):
         raise Forbidden(_("Only operators can print postcards."))
     with transaction.atomic(durable=True):
-        residents = list(pending_postcard_residents().distinct())
+        ready, held = postcard_queue()
+        residents = [m.resident for m in ready]
         if not residents:
-            raise Invalid(_("No residents are waiting for a postcard."))
+            raise Invalid(_("No residents with a complete mailing address are waiting for "
+                            "a postcard.") if held
+                          else _("No residents are waiting for a postcard."))
         batch = PostcardBatch.objects.create(created_by=actor)
         batch.residents.set(residents)
-        audit.record(actor, "accounts.postcard_batch", batch, residents=len(residents))
+        audit.record(actor, "accounts.postcard_batch", batch, residents=len(residents),
+                     held_back=len(held))
         transaction.on_commit(lambda: tasks.render_postcard_batch.enqueue(batch_id=batch.pk))
     return batch
 

@@ -14,6 +14,7 @@ from townsquare.core import audit, ratelimit
 from townsquare.core.errors import Conflict, Invalid
 from townsquare.places import geoindex, selectors
 from townsquare.places.models import Address, City, Neighborhood
+from townsquare.places.streets import is_intersection
 
 
 def signup_resident(
@@ -82,16 +83,22 @@ def signup_resident(
 def _locate_home(*, lat: object, lon: object, address: object, city: City | None) -> dict:
     if address not in (None, ""):
         text = clean_text(address, field="address", max_length=200)
+        if is_intersection(text):
+            raise Invalid(_("A street corner is not a home address."), {"address": [
+                _("That is a street corner, not a home. Enter your house number and "
+                  "street, for example 7421 Pocket Rd.")]})
         found = _find_address(text, city)
         if found is None:
             raise Invalid(_("We could not find that address."), {"address": [
-                _("We could not find that address. Check the spelling, or pick your home on "
-                  "the map instead.")]})
+                _("We could not find that address. Check the house number and street, or "
+                  "pick your home on the map instead.")]})
         if found.neighborhood_id is None:
             raise Invalid(_("That address is outside every neighborhood."), {"address": [
                 _("That address is not inside any neighborhood we serve.")]})
         return {"neighborhood_id": found.neighborhood_id, "home_lat": found.lat,
-                "home_lon": found.lon, "home_address": found.text, "street": found.street}
+                "home_lon": found.lon, "home_address": found.text, "street": found.street,
+                "home_locality": found.locality, "home_state": found.state,
+                "home_postcode": found.postcode, "home_approximate": found.approximate}
     if lat in (None, "") and lon in (None, ""):
         raise Invalid(_("Tell us where you live."), {"address": [
             _("Enter your address or pick your home on the map.")]})
@@ -104,10 +111,10 @@ def _locate_home(*, lat: object, lon: object, address: object, city: City | None
             "home_address": "", "street": _nearest_street(nbhd, lat_f, lon_f)}
 
 
-def _find_address(text: str, city: City | None) -> Address | None:
+def _find_address(text: str, city: City | None) -> selectors.HomeAddress | None:
     cities = [city] if city is not None else list(City.objects.all())
     for candidate in cities:
-        found = selectors.find_address(candidate, text)
+        found = selectors.resolve_home_address(candidate, text)
         if found is not None:
             return found
     return None
@@ -118,6 +125,6 @@ def _nearest_street(nbhd: Neighborhood, lat: float, lon: float) -> str:
     box = 0.003  # about 300 m
     candidates = Address.objects.filter(
         neighborhood=nbhd, lat__range=(lat - box, lat + box), lon__range=(lon - box, lon + box)
-    ).exclude(street__contains="/").values_list("street", "lat", "lon")[:200]
+    ).exclude(is_intersection=True).values_list("street", "lat", "lon")[:200]
     best = min(candidates, key=lambda c: (c[1] - lat) ** 2 + (c[2] - lon) ** 2, default=None)
     return best[0] if best else ""

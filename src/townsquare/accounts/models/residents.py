@@ -25,6 +25,12 @@ class Resident(models.Model):
     home_lat = models.FloatField()
     home_lon = models.FloatField()
     home_address = models.CharField(max_length=200, blank=True)
+    # The rest of the mailing address, for the postcard ("" when not known).
+    home_locality = models.CharField(max_length=120, blank=True)
+    home_state = models.CharField(max_length=40, blank=True)
+    home_postcode = models.CharField(max_length=10, blank=True)
+    # The point was interpolated between known house numbers of the street.
+    home_approximate = models.BooleanField(default=False)
     # The only part of the address other residents may see.
     street = models.CharField(max_length=200, blank=True)
     verified_at = models.DateTimeField(null=True, blank=True, db_index=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
@@ -62,6 +63,7 @@ def signup(request: HttpRequest) -> HttpResponse:
         "cities": cities,
         "map_city": city,
         "map": maps.city_map(city, neighborhoods) if city else None,
+        "postcard_days": getattr(settings, "TOWNSQUARE_POSTCARD_DELIVERY_DAYS", (3, 7)),
     }, status=status)
 
 
@@ -78,6 +80,10 @@ def _signup(request: HttpRequest, form: SignupForm) -> HttpResponse:
         client=client_address(request),
     )
     login(request, resident.user, backend="django.contrib.auth.backends.ModelBackend")
+    if resident.home_approximate:
+        messages.info(request, _("We placed %(address)s at an approximate location, between "
+                                 "the neighboring house numbers of the street.")
+                      % {"address": resident.home_address})
     if resident.is_verified:
         messages.success(request, _("Welcome to %(neighborhood)s! Your neighbor's invitation "
                                     "verified you.") % {"neighborhood": resident.neighborhood.name})
@@ -219,13 +225,24 @@ def settings_page(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def address_suggest(request: HttpRequest) -> JsonResponse:
-    """Gazetteer suggestions for the sign-up address field (public street addresses only)."""
+    """Home addresses for the sign-up address field: never a street corner.
+
+    A typed house number between two known numbers of a street is offered too, as an
+    approximate location.
+    """
     query = request.GET.get("q", "")[:100]
-    items: list[dict[str, str | None]] = []
+    items: list[dict[str, object]] = []
     if len(query.strip()) >= 3:
         for city in City.objects.order_by("name"):
-            for address in places.search_addresses(city, query, limit=8):
-                items.append({"text": address.text, "city": city.name,
+            home = places.resolve_home_address(city, query)
+            if home is not None and home.approximate:
+                hood = Neighborhood.objects.filter(pk=home.neighborhood_id).first()
+                where = _("%(neighborhood)s, approximate location") % {
+                    "neighborhood": hood.name} if hood else _("approximate location")
+                items.append({"text": home.text, "city": city.name, "approximate": True,
+                              "neighborhood": where})
+            for address in places.search_addresses(city, query, limit=8, homes_only=True):
+                items.append({"text": address.text, "city": city.name, "approximate": False,
                               "neighborhood": address.neighborhood.name
                               if address.neighborhood else None})
     return JsonResponse({"items": items[:8]})

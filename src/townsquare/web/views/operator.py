@@ -36,8 +36,10 @@ def postcards(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Batch #%(number)s is being prepared. Reload this page "
                                         "in a minute to download it.") % {"number": batch.pk})
         return redirect("web:operator_postcards")
+    pending, held = accounts_selectors.postcard_overview(request.user)
     return render(request, "web/operator/postcards.html", {
-        "pending": accounts_selectors.pending_postcard_count(request.user),
+        "pending": pending,
+        "held": held,
         "batches": accounts_selectors.postcard_batches(request.user),
     })
 
