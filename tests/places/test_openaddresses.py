@@ -186,3 +186,19 @@ def test_the_command(city, tmp_path):
         "line 2: the coordinates are not numbers (LON 'x', LAT '38.59')")
     with pytest.raises(CommandError):
         call_command("import_openaddresses", str(path), "--city", "nowhere")
+
+
+def test_the_demo_address_file_gives_real_streets_house_numbers(sacramento):
+    from tests.places.shapes import CRIME, DATA
+
+    import_addresses(sacramento, CRIME)
+    result = import_openaddresses(sacramento, DATA / "addresses-illustrative.csv")
+
+    assert (result.created + result.updated, result.duplicates, result.outside) == (9387, 14, 315)
+    home = resolve_home_address(sacramento, "7621 pocket road")
+    assert (home.text, home.approximate, home.locality, home.state, home.postcode) == (
+        "7621 Pocket Rd", True, "Sacramento", "CA", "95831")
+    assert home.neighborhood_id == sacramento.neighborhoods.get(slug="pocket").pk
+    block = resolve_home_address(sacramento, "3108 Occidental Drive")
+    assert (block.text, block.approximate, block.state) == ("3108 Occidental Dr", False, "CA")
+    assert len(block.postcode) == 5
