@@ -110,6 +110,7 @@ urlpatterns = [
     path("open/<slug:target>/<int:target_id>/<str:token>/", notifications.opened,
          name="opened"),
     path("sw.js", notifications.service_worker, name="service_worker"),
+    path("manifest.webmanifest", notifications.manifest, name="manifest"),
     path("events/inbox", notifications.inbox_events, name="inbox_events"),
     # The scripts' texts in the visitor's language (domain djangojs), loaded by base.html.
     path("jsi18n/", JavaScriptCatalog.as_view(domain="djangojs", packages=["townsquare.web"]),

@@ -1,6 +1,7 @@
 """Notification pages: the notification settings, one-click unsubscribe (RFC 8058), the
-link in a message that counts it as opened, the service worker for Web Push, and the inbox
-badge's event stream (SSE)."""
+link in a message that counts it as opened, the service worker for Web Push, the web app
+manifest (installing the site on a phone; iOS delivers web push only to installed sites),
+and the inbox badge's event stream (SSE)."""
 
 from __future__ import annotations
 
@@ -15,8 +16,16 @@ from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import (
+    FileResponse,
+    HttpRequest,
+    HttpResponse,
+    JsonResponse,
+    StreamingHttpResponse,
+)
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
@@ -25,6 +34,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from townsquare.core.errors import NotFound
 from townsquare.notifications import actions, links, selectors, tokens, vapid
 from townsquare.notifications.kinds import KIND_LABELS
+from townsquare.web.context import site
 from townsquare.web.errors import domain_errors, form_errors
 from townsquare.web.notification_forms import NotificationSettingsForm
 
@@ -103,6 +113,39 @@ def service_worker(request: HttpRequest) -> FileResponse:
     response = FileResponse(SERVICE_WORKER.open("rb"), content_type="text/javascript")
     response["Service-Worker-Allowed"] = "/"
     response["Cache-Control"] = "no-cache"  # browsers check for a new worker on each visit
+    return response
+
+
+# The brand blue of site.css (--brand): the phone's status bar and splash screen.
+THEME_COLOR = "#0b4f8a"
+MANIFEST_ICONS = (
+    ("web/icons/icon-192.png", "192x192", "any"),
+    ("web/icons/icon-512.png", "512x512", "any"),
+    ("web/icons/maskable-192.png", "192x192", "maskable"),
+    ("web/icons/maskable-512.png", "512x512", "maskable"),
+)
+
+
+@require_GET
+def manifest(request: HttpRequest) -> JsonResponse:
+    """The web app manifest: a phone can add the site to its home screen, opening on the
+    feed without the browser's bars. The icons are drawn by web/static/web/icons/make_icons.py."""
+    name = str(site(request)["SITE_NAME"])
+    data = {
+        "name": name,
+        "short_name": name,
+        "description": _("Your neighborhood, its residents and its public agencies."),
+        "start_url": reverse("web:feed"),
+        "scope": "/",
+        "display": "standalone",
+        "theme_color": THEME_COLOR,
+        "background_color": "#ffffff",
+        "icons": [{"src": static(path), "sizes": sizes, "type": "image/png", "purpose": purpose}
+                  for path, sizes, purpose in MANIFEST_ICONS],
+    }
+    response = JsonResponse(data, content_type="application/manifest+json",
+                            json_dumps_params={"ensure_ascii": False})
+    response["Cache-Control"] = "max-age=3600"
     return response
 
 
