@@ -122,7 +122,7 @@ PAGES = [
     AgencyPage("dashboard-checklist", "parks_admin", lambda w: "/agency/testville-parks/",
                "Testville Parks", shows=["Getting started", "Invite at least one colleague"]),
     AgencyPage("compose", "publisher", lambda w: f"{P}/posts/new/", "New post",
-               shows=["This will reach 2 verified residents in 9 neighborhoods."]),
+               shows=["Who should receive it?"]),
     AgencyPage("compose-errors", "publisher", lambda w: f"{P}/posts/new/", "New post",
                prepare=_submit_empty_post, shows=["There is a problem"]),
     AgencyPage("compose-area", "publisher", lambda w: f"{P}/posts/new/", "New post",

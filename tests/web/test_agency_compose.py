@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -16,6 +17,7 @@ from tests import factories
 from tests.agencies.factories import make_agency, make_staff, publish
 from tests.web.agency_helpers import signed_in, text
 from tests.web.helpers import field_error
+from townsquare.agencies import actions
 from townsquare.agencies.models import AgencyPost
 from townsquare.core.models import AuditLog
 
@@ -46,7 +48,8 @@ def form(**changes) -> dict:
     data = {"kind": "request_for_information", "title": "Did you see a grey van?",
             "body": "A break-in on Alder Lane on Monday night.", "target": "all",
             "case_number": "", "event_place": "", "rfi_area": "", "publish_at": "",
-            "expires_at": ""}
+            "expires_at": "", "confirm_audience": "5"}
+    # The whole jurisdiction: 5 verified residents (see `people`), confirmed.
     data.update(changes)
     return data
 
@@ -60,13 +63,80 @@ def people(city, police, agency_roles):
     return agency_roles
 
 
-def test_the_page_shows_the_audience_of_the_whole_jurisdiction_first(people):
+def test_the_page_chooses_no_audience_for_the_publisher(people):
     page = text(signed_in(people["publisher"]).get(f"{P}/posts/new/"))
 
-    # Alder 2, Birch 2, Ironwood 1 (resident_out): 5 verified residents in 9 neighborhoods.
-    assert "This will reach 5 verified residents in 9 neighborhoods." in page
+    # Neither the whole jurisdiction nor any neighborhood is chosen at first.
+    assert re.findall(r'<input type="radio" name="target"[^>]*>', page) == [
+        '<input type="radio" name="target" value="all" id="id_target">',
+        '<input type="radio" name="target" value="neighborhoods" id="id_target_neighborhoods">',
+        '<input type="radio" name="target" value="area" id="id_target_area">']
+    assert "This will reach" not in page
     assert 'data-audience-url="/agency/testville-police/audience/"' in page
     assert page.count('name="neighborhoods"') == 9
+    assert " checked" not in page
+
+
+def test_publishing_without_choosing_an_audience_is_refused(people):
+    response = signed_in(people["publisher"]).post(f"{P}/posts/new/", form(target=""))
+
+    assert response.status_code == 400
+    assert field_error(text(response), "target") == (
+        "Choose who should receive it: neighborhoods, an area, or the whole jurisdiction.")
+    assert AgencyPost.objects.count() == 0
+
+
+def test_the_whole_jurisdiction_is_confirmed_with_the_audience_in_numbers(people):
+    client = signed_in(people["publisher"])
+    asked = client.post(f"{P}/posts/new/", form(confirm_audience=""))
+
+    # Alder 2, Birch 2, Ironwood 1 (resident_out): 5 verified residents in 9 neighborhoods.
+    page = text(asked)
+    assert (asked.status_code, AgencyPost.objects.count()) == (200, 0)
+    assert '<h2 id="confirm-heading">Send to 5 residents in 9 neighborhoods?</h2>' in page
+    assert ('<button type="submit" name="confirm_audience" value="5" class="button">'
+            "Yes, send it</button>") in page
+    assert "The audience has changed" not in page
+    assert 'value="Did you see a grey van?"' in page  # the form keeps what was typed
+
+    sent = client.post(f"{P}/posts/new/", form(confirm_audience="5"))
+    post = AgencyPost.objects.get()
+    assert (sent.status_code, post.audience_size, post.target_rows.count()) == (302, 5, 9)
+
+
+def test_a_changed_audience_is_asked_again(people, city):
+    factories.make_resident(factories.nbhd(city, "Birch"), name="Bea Three")
+    response = signed_in(people["publisher"]).post(f"{P}/posts/new/", form())
+
+    assert (response.status_code, AgencyPost.objects.count()) == (200, 0)
+    assert "Send to 6 residents in 9 neighborhoods?" in text(response)
+    assert "The audience has changed since you confirmed it" in text(response)
+
+
+def test_one_neighborhood_and_practice_posts_need_no_confirmation(people):
+    client = signed_in(people["publisher"])
+    one = client.post(f"{P}/posts/new/", form(target="neighborhoods", neighborhoods=["birch"],
+                                              confirm_audience=""))
+    practice = client.post(f"{P}/posts/new/", form(confirm_audience="", practice="on"))
+
+    assert (one.status_code, practice.status_code) == (302, 302)
+    assert sorted(AgencyPost.objects.values_list("audience_size", "practice")) == [
+        (0, True), (2, False)]
+
+
+def test_the_api_publishes_to_several_neighborhoods_without_a_confirmation(people, police):
+    """The contract's POST /api/v1/agencies/{agency}/posts is unchanged: the confirmation
+    is the page's safeguard, the action asks for it only when its caller does."""
+    post, created = actions.publish_agency_post(
+        people["publisher"], police, kind="alert", title="Water main", body="Closed.",
+        neighborhoods=["alder", "birch"])
+
+    assert (created, post.audience_size) == (True, 4)
+    with pytest.raises(actions.AudienceUnconfirmed) as asked:
+        actions.publish_agency_post(people["publisher"], police, kind="alert", title="Again",
+                                    body="Closed.", neighborhoods=["alder", "birch"],
+                                    confirm_audience=3)
+    assert (asked.value.audience, asked.value.neighborhoods, asked.value.status) == (4, 2, 409)
 
 
 def test_publishing_to_one_neighborhood(people, police):
@@ -89,7 +159,8 @@ def test_publishing_to_one_neighborhood(people, police):
 
 def test_an_area_drawn_on_the_map_reaches_the_neighborhoods_it_overlaps(people):
     client = signed_in(people["publisher"])
-    client.post(f"{P}/posts/new/", form(target="area", area=polygon(ALDER_BIRCH)))
+    client.post(f"{P}/posts/new/", form(target="area", area=polygon(ALDER_BIRCH),
+                                        confirm_audience="4"))
 
     post = AgencyPost.objects.get()
     assert sorted(post.target_rows.values_list("neighborhood__slug", flat=True)) == [

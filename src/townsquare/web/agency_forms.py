@@ -13,6 +13,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from townsquare.agencies.models import Agency, AgencyPost, AgencyStaff
+from townsquare.core.errors import Invalid
 from townsquare.web.forms import PageForm
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"  # what <input type="datetime-local"> sends
@@ -103,6 +104,10 @@ class SecondFactorForm(PageForm):
 
 
 # --- posts -----------------------------------------------------------------------------------
+NO_TARGET = _("Choose who should receive it: neighborhoods, an area, or the whole "
+              "jurisdiction.")
+
+
 class Target:
     ALL, NEIGHBORHOODS, AREA = "all", "neighborhoods", "area"
     CHOICES = [(ALL, _("The whole jurisdiction")), (NEIGHBORHOODS, _("Chosen neighborhoods")),
@@ -127,8 +132,9 @@ class AgencyPostForm(PageForm):
                                help_text=_("For example: Alder Lane, 100 block."))
     rfi_from = datetime_field(_("From (optional)"))
     rfi_until = datetime_field(_("Until (optional)"))
+    # No default: the whole jurisdiction is a choice the publisher makes, never a leftover.
     target = forms.ChoiceField(label=_("Who should receive it?"), choices=Target.CHOICES,
-                               required=False, initial=Target.ALL)
+                               required=False)
     neighborhoods = forms.MultipleChoiceField(label=_("Neighborhoods"), required=False,
                                               widget=forms.CheckboxSelectMultiple)
     area = forms.CharField(required=False, widget=forms.HiddenInput(attrs={"data-area": ""}))
@@ -147,6 +153,8 @@ class AgencyPostForm(PageForm):
                             widget=forms.ClearableFileInput(
                                 attrs={"accept": "image/jpeg,image/png,image/webp"}))
     idempotency_key = forms.CharField(required=False, widget=forms.HiddenInput)
+    # The confirmation step's "Send" button carries the audience it showed.
+    confirm_audience = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, neighborhoods: list[Any] | None = None,
                  targeting: bool = True, scheduled: bool = True, **kwargs: Any) -> None:
@@ -155,7 +163,8 @@ class AgencyPostForm(PageForm):
             self.fields["neighborhoods"].choices = [(n.slug, n.name)
                                                     for n in neighborhoods or []]
         else:
-            for name in ("target", "neighborhoods", "area", "practice", "idempotency_key"):
+            for name in ("target", "neighborhoods", "area", "practice", "idempotency_key",
+                         "confirm_audience"):
                 del self.fields[name]
         if not scheduled:
             del self.fields["publish_at"]
@@ -189,13 +198,21 @@ class AgencyPostForm(PageForm):
     def targets(self) -> dict[str, Any]:
         """`neighborhoods` and `area` for publishing (neither: the whole jurisdiction).
 
-        A drawing that is not JSON becomes a value the targeting refuses with its message.
+        A drawing that is not JSON becomes a value the targeting refuses with its message;
+        no choice at all is refused (the page never picks the whole jurisdiction itself).
         """
-        chosen = self.cleaned_data.get("target") or Target.ALL
+        return self.targets_of(self.cleaned_data)
+
+    @staticmethod
+    def targets_of(data: dict[str, Any]) -> dict[str, Any]:
+        """targets() of given values (the form's initial ones, for the first preview)."""
+        chosen = data.get("target")
+        if not chosen:
+            raise Invalid(_("Choose who should receive it."), {"target": [NO_TARGET]})
         if chosen == Target.NEIGHBORHOODS:
-            return {"neighborhoods": list(self.cleaned_data.get("neighborhoods") or [])}
+            return {"neighborhoods": list(data.get("neighborhoods") or [])}
         if chosen == Target.AREA:
-            raw = (self.cleaned_data.get("area") or "").strip()
+            raw = (data.get("area") or "").strip()
             try:
                 area = json.loads(raw) if raw else {}
             except ValueError:

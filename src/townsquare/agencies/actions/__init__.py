@@ -17,6 +17,7 @@ from townsquare.agencies.actions.onboarding import (
     reject_agency,
 )
 from townsquare.agencies.actions.publishing import (
+    AudienceUnconfirmed,
     publish_agency_post,
     update_agency_post,
     withdraw_agency_post,
@@ -33,6 +34,7 @@ from townsquare.agencies.actions.staff import (
 )
 
 __all__ = [
+    "AudienceUnconfirmed",
     "add_agency_staff",
     "apply_for_agency",
     "approve_agency",

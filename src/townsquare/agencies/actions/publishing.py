@@ -42,9 +42,16 @@ def publish_agency_post(
     expires_at: object = None, practice: bool = False, case_number: object = "",
     event_starts_at: object = None, event_place: object = "", rfi_area: object = "",
     rfi_from: object = None, rfi_until: object = None, idempotency_key: object = None,
+    confirm_audience: object = None, require_confirmation: bool = False,
 ) -> tuple[AgencyPost, bool]:
     """Publish (or schedule) a post. Returns (post, created): a retried request with the
-    same Idempotency-Key within 24 hours gets the first post back, created False."""
+    same Idempotency-Key within 24 hours gets the first post back, created False.
+
+    Reaching more than one neighborhood is confirmed with the audience in numbers: with
+    `require_confirmation` (the compose page) or a `confirm_audience` given, the post goes
+    out only when `confirm_audience` equals the verified residents it reaches now, else
+    AudienceUnconfirmed carries the numbers to ask about. Callers that pass neither (the
+    API) publish as before: the confirmation is a safeguard of the page's flow."""
     if not policy.can_publish(user, agency):
         raise Forbidden(_("Only the agency's publishers and admins publish."))
     key = clean_idempotency_key(idempotency_key)
@@ -70,6 +77,8 @@ def publish_agency_post(
     errors.raise_if_any()
     assert targets is not None
     scheduled = start > now
+    if not practice and (require_confirmation or confirm_audience is not None):
+        check_confirmation(targets.neighborhood_ids, confirm_audience)
 
     try:
         with transaction.atomic(durable=True):
@@ -82,6 +91,28 @@ def publish_agency_post(
             raise
         return earlier, False
     return post, True
+
+
+class AudienceUnconfirmed(Conflict):
+    """A post to several neighborhoods whose audience was not confirmed (or has changed
+    since): `audience` residents in `neighborhoods` neighborhoods, to ask about."""
+
+    code = "confirm_audience"
+
+    def __init__(self, audience: int, neighborhoods: int) -> None:
+        self.audience, self.neighborhoods = audience, neighborhoods
+        super().__init__(_("Confirm the audience: %(audience)s verified residents in "
+                           "%(count)s neighborhoods.") % {"audience": f"{audience:,}",
+                                                          "count": f"{neighborhoods:,}"})
+
+
+def check_confirmation(neighborhood_ids: list[int], confirmed: object) -> None:
+    """One neighborhood needs no confirmation; several need the exact audience."""
+    if len(neighborhood_ids) <= 1:
+        return
+    total = sum(targeting.audience(neighborhood_ids).values())
+    if isinstance(confirmed, bool) or not isinstance(confirmed, int) or confirmed != total:
+        raise AudienceUnconfirmed(total, len(neighborhood_ids))
 
 
 def _write(user: Any, agency: Agency, content: dict[str, Any], targets: targeting.Targets, *,

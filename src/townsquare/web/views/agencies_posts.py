@@ -56,25 +56,31 @@ def compose(request: HttpRequest, slug: str) -> HttpResponse:
     with agency_time(agency):
         form = AgencyPostForm(request.POST or None, request.FILES or None,
                               neighborhoods=jurisdiction,
-                              initial={"kind": AgencyPost.Kind.ALERT, "target": Target.ALL,
+                              initial={"kind": AgencyPost.Kind.ALERT,
                                        "idempotency_key": secrets.token_urlsafe(16),
                                        **prefill(request, jurisdiction)})
-        status, preview = 200, None
+        status, preview, confirm = 200, None, None
         if request.method == "POST":
             status = 400
             if form.is_valid():
                 if "preview" in request.POST:
                     status, preview = _preview(request, agency, form)
                 else:
-                    with form_errors(form, show=lambda exc: _show_error(form, exc)) as failed:
+                    asked: list[actions.AudienceUnconfirmed] = []
+                    with form_errors(form, show=lambda exc: _show_error(form, exc, asked)
+                                     ) as failed:
                         post = _publish(request, agency, form)
                         messages.success(request, _published_message(post))
                         return redirect(staff_post_url(post))
                     status = failed.status
-        elif jurisdiction:
-            preview = _audience(request, agency, {})
+                    if asked:
+                        # The confirmation step: the same form, with the question above it.
+                        status, confirm = 200, _confirmation(request, asked[0])
+        elif form.initial.get("target"):
+            preview = _audience(request, agency, form.targets_of(form.initial))
         return render(request, "web/agencies/compose.html", {
             **agency_context(request, agency, "compose"), "form": form, "preview": preview,
+            "confirm": confirm,
             "has_errors": bool(form.errors), "jurisdiction": jurisdiction,
             # The whole city, the jurisdiction shaded: the same (cached) map as the home page.
             "map": maps.city_map(agency.city, list(places.neighborhoods_for_city(agency.city)))
@@ -128,7 +134,23 @@ def _preview(request: HttpRequest, agency: Agency,
     return failed.status, None
 
 
-def _show_error(form: AgencyPostForm, exc: DomainError) -> None:
+def _confirmation(request: HttpRequest, exc: actions.AudienceUnconfirmed) -> dict[str, Any]:
+    residents = ngettext("%(count)s resident", "%(count)s residents",
+                         exc.audience) % {"count": f"{exc.audience:,}"}
+    places = ngettext("%(count)s neighborhood", "%(count)s neighborhoods",
+                      exc.neighborhoods) % {"count": f"{exc.neighborhoods:,}"}
+    return {"audience": exc.audience, "neighborhoods": exc.neighborhoods,
+            "question": _("Send to %(residents)s in %(places)s?") % {
+                "residents": residents, "places": places},
+            "changed": request.POST.get("confirm_audience") not in (None, ""),
+            "image_again": bool(request.FILES.get("image"))}
+
+
+def _show_error(form: AgencyPostForm, exc: DomainError,
+                asked: list[Any] | None = None) -> None:
+    if isinstance(exc, actions.AudienceUnconfirmed) and asked is not None:
+        asked.append(exc)
+        return
     if exc.fields and "area" in exc.fields and not (form.cleaned_data.get("area") or "").strip():
         exc = Invalid(exc.detail, {**exc.fields, "area": [DRAW_MORE]})
     add_domain_error(form, exc, _ALIASES)
@@ -143,7 +165,8 @@ def _publish(request: HttpRequest, agency: Agency, form: AgencyPostForm) -> Agen
     post, _created = actions.publish_agency_post(
         request.user, agency, **form.content(), **form.targets(),
         publish_at=data.get("publish_at"), expires_at=data.get("expires_at"),
-        practice=bool(data.get("practice")), idempotency_key=data.get("idempotency_key"))
+        practice=bool(data.get("practice")), idempotency_key=data.get("idempotency_key"),
+        confirm_audience=data.get("confirm_audience"), require_confirmation=True)
     if upload and _created:
         actions.attach_image(request.user, post, upload, upload.size)
     return post

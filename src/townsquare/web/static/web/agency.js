@@ -35,7 +35,7 @@
     if (!radios.length) { return; }
     each(form.querySelectorAll("[data-needs-js]"), function (el) { el.hidden = false; });
     function chosen() {
-      var value = "all";
+      var value = "";  // nothing is chosen until the publisher chooses
       each(radios, function (radio) { if (radio.checked) { value = radio.value; } });
       return value;
     }
