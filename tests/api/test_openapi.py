@@ -10,6 +10,7 @@ EXPECTED = {
     "/api/v1/auth/password-reset/confirm": {"post"},
     "/api/v1/cities/{city}/neighborhoods": {"get"},
     "/api/v1/cities/{city}/coverage": {"get"},  # tests/coverage
+    "/api/v1/cities/{city}/adoption": {"get"},  # tests/coverage
     "/api/v1/feed": {"get"},
     "/api/v1/invitations": {"post"},
     "/api/v1/invitations/accept": {"post"},
@@ -77,7 +78,7 @@ PUBLIC = {"/api/v1/cities/{city}/neighborhoods", "/api/v1/locate", "/api/v1/resi
           "/api/v1/auth/password-reset", "/api/v1/auth/password-reset/confirm",
           "/api/v1/agencies/applications", "/api/v1/agencies/{agency}"}
 # The coverage numbers are public (tests/coverage).
-PUBLIC |= {"/api/v1/cities/{city}/coverage"}
+PUBLIC |= {"/api/v1/cities/{city}/coverage", "/api/v1/cities/{city}/adoption"}
 # A tip's thread: the follow-up code is its only credential (tests/tips).
 PUBLIC |= {"/api/v1/tips/{code}", "/api/v1/tips/{code}/messages"}
 ERROR_REF = "#/components/schemas/ErrorOut"

@@ -12,12 +12,15 @@ import pytest
 from tests.api.conftest import ApiClient, as_user
 from tests.web.agency_helpers import ROLES
 
-COVERED: set[tuple[str, str]] = {("GET", "/cities/{city}/coverage")}
+COVERED: set[tuple[str, str]] = {("GET", "/cities/{city}/coverage"),
+                                  ("GET", "/cities/{city}/adoption")}
 
 #   anonymous, unverified, resident_in, resident_out, admin, publisher, tips, other_staff, operator
 ROWS = {
     "/cities/testville/coverage": [200] * 9,
     "/cities/no-such-city/coverage": [404] * 9,
+    "/cities/testville/adoption": [200] * 9,
+    "/cities/no-such-city/adoption": [404] * 9,
 }
 
 
@@ -34,5 +37,6 @@ def test_matrix(path, agency_roles):
             assert response.json()["error"] == "not_found"
         else:
             # The same public numbers for everyone.
-            assert response.json()["neighborhoods"] == 9
+            body = response.json()
+            assert (body["neighborhoods"] if "neighborhoods" in body else len(body["rows"])) == 9
     assert statuses == dict(zip(ROLES, ROWS[path], strict=True))

@@ -18,6 +18,8 @@ OP = "/operator/coverage"
 MATRIX = {
     "/c/testville/coverage/":             Page([200, 200, 200, 200, 200, 200, 200, 200, 200], 11),
     "/c/nowhere/coverage/":               Page([404, 404, 404, 404, 404, 404, 404, 404, 404], 8),
+    "/c/testville/evidence/":             Page([200, 200, 200, 200, 200, 200, 200, 200, 200], 11),
+    "/c/nowhere/evidence/":               Page([404, 404, 404, 404, 404, 404, 404, 404, 404], 8),
     f"{OP}/":                             Page([302, 403, 403, 403, 403, 403, 403, 403, 200], 8),
     f"{OP}/testville/flyers.pdf":         Page([302, 403, 403, 403, 403, 403, 403, 403, 200], 8),
     f"{OP}/testville/alder/flyer.pdf":    Page([302, 403, 403, 403, 403, 403, 403, 403, 200], 8),

@@ -32,5 +32,6 @@ def test_every_coverage_page_is_marked_for_translation(agency_roles, city, setti
 
     assert result["problems"] == {}
     # The city page, an unknown city, the recruiting page, and the error pages of the two
-    # flyer rows that let no one in (the flyers themselves are PDFs, not read).
-    assert result["read"] == 5
+    # flyer rows that let no one in (the flyers themselves are PDFs, not read); the
+    # evidence page and an unknown city's.
+    assert result["read"] == 7

@@ -10,6 +10,7 @@ from townsquare.web.views import (
     agencies_posts,
     agencies_residents,
     coverage,
+    evidence,
     home,
     incidents,
     incidents_series,
@@ -119,4 +120,4 @@ urlpatterns = [
 
 # The return channel and the numbers: each module lists its own routes.
 urlpatterns += [*tips.urlpatterns, *questions.urlpatterns, *incidents.urlpatterns,
-                *coverage.urlpatterns, *incidents_series.urlpatterns]
+                *coverage.urlpatterns, *incidents_series.urlpatterns, *evidence.urlpatterns]
