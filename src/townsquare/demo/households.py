@@ -9,6 +9,7 @@ import datetime as dt
 from pathlib import Path
 
 from townsquare.coverage import actions
+from townsquare.coverage.models import HouseholdCount
 from townsquare.places.models import City
 
 ESTIMATE = Path(__file__).resolve().parent / "data" / "sacramento-households-estimate.csv"
@@ -18,5 +19,8 @@ AS_OF = dt.date(2020, 4, 1)
 
 
 def load(city: City, data_dir: Path, seed: int, now: dt.datetime) -> None:
-    """Called by loader.load after the agencies are in place."""
+    """Called by loader.load after the agencies are in place. Counts already imported from
+    the estimate are left alone (an import records an audit entry every time it runs)."""
+    if HouseholdCount.objects.filter(neighborhood__city=city, source=SOURCE).exists():
+        return
     actions.import_household_counts(None, city, ESTIMATE, source=SOURCE, as_of=AS_OF)
