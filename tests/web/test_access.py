@@ -200,7 +200,7 @@ HEAVY = {
     "agency post page (resident)": ("resident_in", "/agency-posts/{agency_post}/",
                                     _agency_post_replies, "I saw it, ", (3, 30)),
     "notification settings": ("neighbor", "/settings/notifications/", _push_subscriptions,
-                              "Browsers subscribed: 3.", (1, 0)),
+                              "Push is on: 3 browsers are subscribed.", (1, 0)),
 }
 
 

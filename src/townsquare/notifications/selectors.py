@@ -24,6 +24,15 @@ class Settings:
     push_subscriptions: int
     city_time_zone: str
 
+    @property
+    def push_state(self) -> str:
+        """What the settings page says of push, from the subscribed browsers (the rows), never
+        from the switch alone: "on" (switched on and at least one browser subscribed),
+        "no_browser" (switched on, nothing to send to) or "off" (switched off)."""
+        if not self.preference.push_enabled:
+            return "off"
+        return "on" if self.push_subscriptions else "no_browser"
+
 
 def settings_of(user: Any) -> Settings:
     """The caller's settings (the defaults if they never changed any)."""

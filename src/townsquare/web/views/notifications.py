@@ -44,6 +44,7 @@ SERVICE_WORKER = Path(__file__).resolve().parent.parent / "static" / "web" / "sw
 EVENTS_POLL_SECONDS = 2.0
 EVENTS_STREAM_SECONDS = 300.0
 EVENTS_KEEPALIVE_SECONDS = 25.0
+PUSH_TIMEOUT_SECONDS = 10
 # Set when this process stops serving: every open stream ends at its next look, so a
 # graceful shutdown is not held up for minutes (the browser reconnects, after `retry`).
 STREAMS_CLOSING = threading.Event()
@@ -71,6 +72,7 @@ def notification_settings(request: HttpRequest) -> HttpResponse:
             status = failed.status
     return render(request, "web/notifications/settings.html", {
         "form": form, "settings": found, "vapid_public_key": vapid.public_key(),
+        "push_timeout_seconds": push_timeout_seconds(),
         "has_errors": bool(form.errors),
     }, status=status)
 
@@ -179,6 +181,12 @@ async def inbox_events(request: HttpRequest) -> HttpResponse:
     response["Cache-Control"] = "no-cache"
     response["X-Accel-Buffering"] = "no"  # nginx: pass events through at once
     return response
+
+
+def push_timeout_seconds() -> int:
+    """How long the settings page's script waits for the browser (its service worker, a
+    subscription) before saying it did not answer."""
+    return int(getattr(settings, "TOWNSQUARE_PUSH_TIMEOUT_SECONDS", PUSH_TIMEOUT_SECONDS))
 
 
 def settings_poll() -> float:
