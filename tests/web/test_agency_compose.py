@@ -18,7 +18,7 @@ from tests.agencies.factories import make_agency, make_staff, publish
 from tests.web.agency_helpers import signed_in, text
 from tests.web.helpers import field_error
 from townsquare.agencies import actions
-from townsquare.agencies.models import AgencyPost
+from townsquare.agencies.models import AgencyDraft, AgencyPost
 from townsquare.core.models import AuditLog
 
 P = "/agency/testville-police"
@@ -432,3 +432,47 @@ def test_the_tips_desk_hides_an_abusive_reply(people, police):
     assert "You are all idiots" not in text(signed_in(neighbor).get(f"/agency-posts/{post.pk}/"))
     assert signed_in(people["publisher"]).post(
         f"{P}/posts/{post.pk}/replies/{reply.pk}/hide/").status_code == 403
+
+
+# --- drafts ------------------------------------------------------------------------------------
+def test_save_resume_publish_a_draft(people):
+    client = signed_in(people["publisher"])
+    saved = client.post(f"{P}/posts/new/", form(
+        target="neighborhoods", neighborhoods=["alder", "birch"], save_draft="1"))
+
+    draft = AgencyDraft.objects.get()
+    assert (saved.status_code, saved["Location"]) == (302, f"{P}/posts/new/?draft={draft.pk}")
+    assert AgencyPost.objects.count() == 0
+    page = text(client.get(f"{P}/posts/new/"))
+    assert f'<a href="{P}/posts/new/?draft={draft.pk}">Did you see a grey van?</a>' in page
+
+    resumed = text(client.get(saved["Location"]))
+    assert 'value="Did you see a grey van?"' in resumed
+    assert f'name="draft" value="{draft.pk}"' in resumed
+    assert re.search(r'value="alder"[^>]*checked', resumed)
+    assert "This will reach 4 verified residents in 2 neighborhoods." in resumed
+
+    client.post(f"{P}/posts/new/", form(target="neighborhoods",
+                                        neighborhoods=["alder", "birch"],
+                                        confirm_audience="4", draft=str(draft.pk)))
+    assert AgencyPost.objects.get().audience_size == 4
+    assert AgencyDraft.objects.count() == 0  # published: the draft is done with
+
+
+def test_deleting_a_draft_on_the_page(people, police):
+    draft = actions.save_draft(people["admin"], police, {"title": "Old notice"})
+    client = signed_in(people["publisher"])
+
+    response = client.post(f"{P}/posts/new/", {"delete_draft": str(draft.pk)})
+
+    assert (response.status_code, response["Location"]) == (302, f"{P}/posts/new/")
+    assert AgencyDraft.objects.count() == 0
+    assert "Old notice" not in text(client.get(f"{P}/posts/new/"))
+
+
+def test_staff_who_may_not_publish_cannot_open_a_draft(people, police):
+    draft = actions.save_draft(people["admin"], police, {"title": "Old notice"})
+
+    response = signed_in(people["tips"]).get(f"{P}/posts/new/?draft={draft.pk}")
+
+    assert response.status_code == 403

@@ -155,6 +155,7 @@ class AgencyPostForm(PageForm):
     idempotency_key = forms.CharField(required=False, widget=forms.HiddenInput)
     # The confirmation step's "Send" button carries the audience it showed.
     confirm_audience = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    draft = forms.IntegerField(required=False, widget=forms.HiddenInput)  # resumed from
 
     def __init__(self, *args: Any, neighborhoods: list[Any] | None = None,
                  targeting: bool = True, scheduled: bool = True, **kwargs: Any) -> None:
@@ -164,7 +165,7 @@ class AgencyPostForm(PageForm):
                                                     for n in neighborhoods or []]
         else:
             for name in ("target", "neighborhoods", "area", "practice", "idempotency_key",
-                         "confirm_audience"):
+                         "confirm_audience", "draft"):
                 del self.fields[name]
         if not scheduled:
             del self.fields["publish_at"]

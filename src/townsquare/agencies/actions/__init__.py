@@ -1,5 +1,6 @@
 """Every write about agencies goes through these functions (API, pages, admin, commands)."""
 
+from townsquare.agencies.actions.drafts import delete_draft, drafts, get_draft, save_draft
 from townsquare.agencies.actions.engagement import (
     delete_agency_reply,
     hide_agency_reply,
@@ -41,9 +42,12 @@ __all__ = [
     "attach_image",
     "change_staff_role",
     "create_agency",
+    "delete_draft",
     "delete_agency_reply",
+    "drafts",
     "export_agency",
     "export_audit_log",
+    "get_draft",
     "hide_agency_reply",
     "mark_read",
     "publish_agency_post",
@@ -52,6 +56,7 @@ __all__ = [
     "reject_agency",
     "remove_agency_staff",
     "reply_to_agency_post",
+    "save_draft",
     "thank_agency_post",
     "unthank_agency_post",
     "update_agency_post",

@@ -53,12 +53,24 @@ def compose(request: HttpRequest, slug: str) -> HttpResponse:
     agency = selectors.get_agency(slug)
     _require_publisher(request, agency)
     jurisdiction = selectors.jurisdiction_neighborhoods(agency)
+    if request.method == "POST" and "delete_draft" in request.POST:
+        actions.delete_draft(request.user, agency, _number(request.POST["delete_draft"]))
+        messages.success(request, _("The draft is deleted."))
+        return redirect("web:agency_compose", agency.slug)
     with agency_time(agency):
         form = AgencyPostForm(request.POST or None, request.FILES or None,
                               neighborhoods=jurisdiction,
                               initial={"kind": AgencyPost.Kind.ALERT,
                                        "idempotency_key": secrets.token_urlsafe(16),
-                                       **prefill(request, jurisdiction)})
+                                       **prefill(request, jurisdiction),
+                                       **_resumed(request, agency)})
+        if request.method == "POST" and "save_draft" in request.POST:
+            draft = actions.save_draft(request.user, agency, _draft_fields(request, form),
+                                       draft_id=_number(request.POST.get("draft")) or None)
+            messages.success(request, _("The draft is saved. Find it under Drafts on this "
+                                        "page."))
+            return redirect(f"{reverse('web:agency_compose', args=[agency.slug])}"
+                            f"?draft={draft.pk}")
         status, preview, confirm = 200, None, None
         if request.method == "POST":
             status = 400
@@ -70,6 +82,8 @@ def compose(request: HttpRequest, slug: str) -> HttpResponse:
                     with form_errors(form, show=lambda exc: _show_error(form, exc, asked)
                                      ) as failed:
                         post = _publish(request, agency, form)
+                        if form.cleaned_data.get("draft"):
+                            _drop_draft(request, agency, form.cleaned_data["draft"])
                         messages.success(request, _published_message(post))
                         return redirect(staff_post_url(post))
                     status = failed.status
@@ -77,16 +91,46 @@ def compose(request: HttpRequest, slug: str) -> HttpResponse:
                         # The confirmation step: the same form, with the question above it.
                         status, confirm = 200, _confirmation(request, asked[0])
         elif form.initial.get("target"):
-            preview = _audience(request, agency, form.targets_of(form.initial))
+            with catch_domain_error(up=()):  # a resumed draft's target may no longer work
+                preview = _audience(request, agency, form.targets_of(form.initial))
         return render(request, "web/agencies/compose.html", {
             **agency_context(request, agency, "compose"), "form": form, "preview": preview,
-            "confirm": confirm,
+            "confirm": confirm, "drafts": actions.drafts(request.user, agency),
             "has_errors": bool(form.errors), "jurisdiction": jurisdiction,
             # The whole city, the jurisdiction shaded: the same (cached) map as the home page.
             "map": maps.city_map(agency.city, list(places.neighborhoods_for_city(agency.city)))
             if jurisdiction else None,
             "served": {n.pk for n in jurisdiction},
         }, status=status)
+
+
+# --- drafts ----------------------------------------------------------------------------------
+_NOT_KEPT = {"image", "idempotency_key", "confirm_audience", "draft"}
+
+
+def _number(value: object) -> int:
+    """A posted id; anything else is 0 (no such draft)."""
+    return int(value) if isinstance(value, str) and value.isdigit() else 0
+
+
+def _draft_fields(request: HttpRequest, form: AgencyPostForm) -> dict[str, Any]:
+    """The form's values as typed (an image is not kept: choose it again)."""
+    return {name: request.POST.getlist(name) if name == "neighborhoods"
+            else request.POST.get(name, "") for name in form.fields if name not in _NOT_KEPT}
+
+
+def _resumed(request: HttpRequest, agency: Agency) -> dict[str, Any]:
+    """The starting values of a resumed draft (GET ?draft=<id>)."""
+    if request.method != "GET" or "draft" not in request.GET:
+        return {}
+    draft = actions.get_draft(request.user, agency, _number(request.GET["draft"]))
+    return {**draft.fields, "draft": draft.pk}
+
+
+def _drop_draft(request: HttpRequest, agency: Agency, draft_id: int) -> None:
+    """A published draft is done with (already deleted by a colleague: nothing to do)."""
+    with catch_domain_error(up=(), only=(404,)):
+        actions.delete_draft(request.user, agency, draft_id)
 
 
 # Fields a link may fill in (the series page's "Ask these neighborhoods"): only shown, never
