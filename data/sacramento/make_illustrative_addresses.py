@@ -38,18 +38,23 @@ def nearest_zip(lat: float, lon: float) -> str:
 
 
 def main() -> None:
-    rows: dict[tuple[int, str], tuple[float, float]] = {}
+    found: list[tuple[int, str, tuple[float, float]]] = []
     with open(HERE / "crime-2006-01.csv", newline="", encoding="utf-8") as handle:
         for record in csv.DictReader(handle):
             address = " ".join(record["address"].split()).upper()
             match = NUMBERED.match(address)
             if not match or "/" in address:
                 continue
-            number, street = int(match.group(1)), match.group(2)
             point = (float(record["latitude"]), float(record["longitude"]))
-            block = number // 100 * 100
-            for n in dict.fromkeys((number, block, block + 1)):
-                rows.setdefault((n, street), point)
+            found.append((int(match.group(1)), match.group(2), point))
+    # The incident addresses keep their own points; block starts only fill the gaps.
+    rows: dict[tuple[int, str], tuple[float, float]] = {}
+    for number, street, point in found:
+        rows.setdefault((number, street), point)
+    for number, street, point in found:
+        block = number // 100 * 100
+        for n in (block, block + 1):
+            rows.setdefault((n, street), point)
     with open(HERE / "addresses-illustrative.csv", "w", newline="", encoding="utf-8") as out:
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow(["LON", "LAT", "NUMBER", "STREET", "UNIT", "CITY", "DISTRICT",
