@@ -52,6 +52,41 @@
       box.addEventListener("change", onChange);
     });
     update();
+    neighborhoodFilter(form);
+  }
+
+  /* A filter box above the neighborhoods' checkboxes: typing hides the names that do not
+     contain it (chosen ones stay shown); without JavaScript the whole list is there. */
+  function neighborhoodFilter(form) {
+    var boxes = form.querySelectorAll("input[name=neighborhoods]");
+    if (boxes.length < 2) { return; }
+    var list = boxes[0].closest("fieldset");
+    var wrapper = document.createElement("p");
+    wrapper.className = "neighborhood-filter";
+    var label = document.createElement("label");
+    label.setAttribute("for", "neighborhood-filter");
+    label.textContent = gettext("Find a neighborhood");
+    var input = document.createElement("input");
+    input.type = "search";
+    input.id = "neighborhood-filter";
+    input.setAttribute("data-neighborhood-filter", "");
+    input.autocomplete = "off";
+    wrapper.appendChild(label);
+    wrapper.appendChild(document.createTextNode(" "));
+    wrapper.appendChild(input);
+    list.parentNode.insertBefore(wrapper, list);
+    input.addEventListener("keydown", function (event) {
+      if (event.key === "Enter") { event.preventDefault(); }  // never submits the post
+    });
+    input.addEventListener("input", function () {
+      var wanted = input.value.trim().toLowerCase();
+      each(boxes, function (box) {
+        var item = box.closest("label") || box;
+        var row = item.parentNode;
+        var name = item.textContent.trim().toLowerCase();
+        row.hidden = Boolean(wanted) && !box.checked && name.indexOf(wanted) === -1;
+      });
+    });
   }
 
   /* Drawing: each click on the map adds a corner; three or more make the area (GeoJSON,
