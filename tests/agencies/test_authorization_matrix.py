@@ -248,6 +248,7 @@ ROWS = [
         body={"endpoint": "https://push.example.net/send/nobody"}),
     Row("inbox read", "POST", "/inbox/{agency_post}/read",
         [401, 404, 200, 404, 200, 200, 200, 404, 404]),
+    Row("inbox read all", "POST", "/inbox/read-all", [401] + [200] * 8),
 ]
 
 

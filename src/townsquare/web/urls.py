@@ -97,6 +97,7 @@ urlpatterns = [
          agencies_posts.hide_reply, name="agency_reply_hide"),
     # Agency posts as residents meet them
     path("inbox/", agencies_residents.inbox, name="inbox"),
+    path("inbox/read-all/", notifications.inbox_read_all, name="inbox_read_all"),
     path("agency-posts/<int:post_id>/", agencies_residents.post_detail, name="agency_post"),
     path("agency-posts/<int:post_id>/replies/", agencies_residents.reply,
          name="agency_post_reply"),

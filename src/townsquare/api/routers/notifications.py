@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
-from ninja import Router
+from ninja import Router, Schema
 
 from townsquare.agencies import selectors as agencies
 from townsquare.api.auth import caller
@@ -24,6 +24,11 @@ from townsquare.core.errors import Invalid
 from townsquare.notifications import actions, kinds, selectors, vapid
 
 router = Router(tags=["notifications"], auth=caller)
+
+
+class InboxReadAllOut(Schema):
+    marked: int
+    unread: int
 
 
 def _settings_out(user: Any) -> dict[str, Any]:
@@ -127,3 +132,12 @@ def agency_post_delivery(request: HttpRequest, agency: str, id: Id) -> dict:
     report = selectors.delivery_report(request.auth, post)
     return {"post_id": post.pk, "audience_size": report.audience_size,
             "channels": [vars(c) for c in report.channels]}
+
+
+@router.post("/inbox/read-all", response={200: InboxReadAllOut, **errors(*AUTHED)},
+             summary="Mark your whole inbox read")
+def inbox_read_all(request: HttpRequest) -> dict:
+    """Every post now in your inbox counts as read. `marked`: how many were unread;
+    `unread`: what the badge shows now. Marking again marks nothing (0)."""
+    marked = actions.mark_all_read(request.auth)
+    return {"marked": marked, "unread": selectors.unread_count(request.auth)}

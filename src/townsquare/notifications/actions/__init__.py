@@ -1,6 +1,7 @@
 """Every write about notifications goes through these functions (API, pages, admin, the
 delivery engine, commands)."""
 
+from townsquare.notifications.actions.inbox import mark_all_read
 from townsquare.notifications.actions.opens import record_open
 from townsquare.notifications.actions.preferences import (
     retire_email_address,
@@ -15,6 +16,7 @@ from townsquare.notifications.actions.push import (
 from townsquare.notifications.actions.redeliver import redeliver, redeliver_agency_post
 
 __all__ = [
+    "mark_all_read",
     "record_open",
     "redeliver",
     "redeliver_agency_post",

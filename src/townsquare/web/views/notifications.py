@@ -27,6 +27,7 @@ from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
@@ -75,6 +76,20 @@ def notification_settings(request: HttpRequest) -> HttpResponse:
         "push_timeout_seconds": push_timeout_seconds(),
         "has_errors": bool(form.errors),
     }, status=status)
+
+
+@login_required
+@require_http_methods(["POST"])
+def inbox_read_all(request: HttpRequest) -> HttpResponse:
+    """The inbox's "Mark all as read" button: every post now in the inbox, then back to it."""
+    marked = actions.mark_all_read(request.user)
+    if marked:
+        messages.success(request, ngettext("%(count)d post marked as read.",
+                                           "%(count)d posts marked as read.", marked)
+                         % {"count": marked})
+    else:
+        messages.info(request, _("Nothing was unread."))
+    return redirect("web:inbox")
 
 
 @csrf_exempt  # mail providers POST here with no cookie and no CSRF token: the link is the key
