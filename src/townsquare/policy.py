@@ -605,3 +605,52 @@ def can_view_series(user: Any, agency: Agency) -> bool:
 def can_use_recruiting_tools(user: Any) -> bool:
     """The recruiting page, its flyers and the household-count import: operators only."""
     return is_operator(user)
+
+
+# --- Public agency pages ---
+# An agency's public posts (alerts, advisories, news, events it did not mark as targeted) are
+# readable by anyone on its public page. Requests for information and targeted posts stay
+# for the verified residents of the targeted neighborhoods.
+PUBLIC_AGENCY_POST_KINDS = ("alert", "advisory", "news", "event")
+
+
+def public_agency_posts_q() -> Q:
+    """A filter on AgencyPost keeping the posts anyone may read (before the time check):
+    public kinds, not targeted, not practice, not withdrawn."""
+    return (Q(kind__in=PUBLIC_AGENCY_POST_KINDS, targeted_only=False, practice=False)
+            & ~Q(status="withdrawn"))
+
+
+def is_public_agency_post(post: AgencyPost) -> bool:
+    """Anyone may read it: a public kind, not targeted, not practice, published (an update
+    follows its thread's first post)."""
+    root = post.parent if post.parent_id is not None else post
+    return (root.kind in PUBLIC_AGENCY_POST_KINDS and not root.targeted_only
+            and not root.practice and not post.practice
+            and post.current_status() == "published" and root.current_status() == "published")
+
+
+def can_view_public_agency_page(user: Any, agency: Agency) -> bool:
+    """The agency's public page: anyone, signed in or not, while the agency is approved."""
+    return agency.is_approved
+
+
+def can_view_public_agency_post(user: Any, post: AgencyPost) -> bool:
+    """A public post's page: anyone; otherwise whoever may see the post itself."""
+    return is_public_agency_post(post) or can_view_agency_post(user, post)
+
+
+def public_alert_neighborhood(user: Any) -> int | None:
+    """The neighborhood whose public alerts a resident who is not yet verified is shown
+    (their home's); None for everyone else (verified residents have their inbox)."""
+    resident = resident_of(user)
+    if resident is None or resident.is_verified:
+        return None
+    return resident.neighborhood_id
+
+
+def can_post_alert_update(user: Any, post: AgencyPost) -> bool:
+    """An update or all-clear to a published post: its agency's publishers and admins, on
+    a first post (not an update), not practice, not withdrawn."""
+    return (post.parent_id is None and not post.practice and not _withdrawn(post)
+            and can_publish(user, post.agency))

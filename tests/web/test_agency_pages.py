@@ -21,6 +21,7 @@ from tests.web.agency_helpers import ROLES, STAFF_ROLES, enrol, signed_in, text
 from tests.web.matrix import Page, check_row
 from townsquare.accounts import actions as accounts
 from townsquare.agencies import actions
+from townsquare.agencies.actions.alerts import set_alert_details as alert_details
 from townsquare.notifications import delivery, tasks
 from townsquare.places import actions as places
 from townsquare.posts import actions as posts
@@ -51,12 +52,27 @@ MATRIX = {
     "/inbox/":                          Page([302, 200, 200, 200, 200, 200, 200, 200, 200], 10),
     "/agency-posts/{post}/":            Page([302, 404, 200, 404, 302, 302, 302, 404, 200], 11),
     "/agency-posts/{practice}/":        Page([302, 404, 404, 404, 302, 302, 302, 404, 200], 8),
-    "/agency-posts/{water_post}/":      Page([302, 404, 404, 200, 404, 404, 404, 302, 200], 11),
+    "/agency-posts/{water_post}/":      Page([302, 404, 404, 200, 404, 404, 404, 302, 200], 13),
     "/agency-posts/{withdrawn}/":       Page([302, 404, 404, 404, 302, 302, 302, 404, 200], 8),
     "/agency-posts/999999/":            Page([302, 404, 404, 404, 404, 404, 404, 404, 404], 8),
     "/accounts/two-factor/setup/":      Page([302, 403, 403, 403, 302, 302, 302, 302, 403], 5),
     "/accounts/two-factor/":            Page([302, 403, 403, 403, 302, 302, 302, 302, 403], 5),
     "/accounts/set-password/MQ/made-up/": Page([404, 404, 404, 404, 404, 404, 404, 404, 404], 8),
+    # The agency's public page and its public posts: anyone; a request for information or
+    # a targeted alert only for whoever may see the post itself.
+    "/agencies/testville-police/":      Page([200, 200, 200, 200, 200, 200, 200, 200, 200], 10),
+    "/agencies/testville-police/?page=9": Page([200, 200, 200, 200, 200, 200, 200, 200, 200], 10),
+    "/agencies/testville-pending/":     Page([404, 404, 404, 404, 404, 404, 404, 404, 404], 8),
+    "/agencies/testville-police/posts/{public_alert}/":
+                                        Page([200, 200, 200, 200, 200, 200, 200, 200, 200], 11),
+    "/agencies/testville-police/posts/{post}/":
+                                        Page([404, 404, 200, 404, 200, 200, 200, 404, 200], 11),
+    "/agencies/testville-police/posts/{targeted_alert}/":
+                                        Page([404, 404, 200, 404, 200, 200, 200, 404, 200], 11),
+    "/agencies/testville-police/posts/{practice}/":
+                                        Page([404, 404, 404, 404, 200, 200, 200, 404, 200], 11),
+    "/agencies/testville-water/posts/{public_alert}/":
+                                        Page([404, 404, 404, 404, 404, 404, 404, 404, 404], 9),
     "/agency-posts/{post}/replies/{reply}/delete/":
                                         Page([302, 404, 200, 404, 404, 404, 404, 404, 404], 9),
 }
@@ -100,6 +116,12 @@ def objects(city, police, water, agency_roles):
         "water_post": publish(users["other_staff"], water, kind="advisory",
                               title="Boil water", neighborhoods=["ironwood"]).pk,
         "withdrawn": withdrawn.pk,
+        "public_alert": publish(users["publisher"], police, kind="alert", title="Gas leak",
+                                neighborhoods=["alder"]).pk,
+        "targeted_alert": alert_details(
+            users["publisher"], publish(users["publisher"], police, kind="alert",
+                                        title="Police activity", neighborhoods=["alder"]),
+            targeted_only=True).pk,
     }
 
 
@@ -176,7 +198,7 @@ def test_the_api_with_a_staff_session_needs_the_second_factor_too(agency_roles, 
     resident = signed_in(agency_roles["resident_in"]).get("/api/v1/inbox")
 
     assert (without.status_code, with_code.status_code, resident.status_code) == (401, 200, 200)
-    assert [item["id"] for item in with_code.json()["items"]][:1] == [objects["practice"]]
+    assert [item["id"] for item in with_code.json()["items"]][:1] == [objects["targeted_alert"]]
 
 
 def test_residents_and_operators_are_never_asked_for_a_code(agency_roles, objects):

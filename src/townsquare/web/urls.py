@@ -8,6 +8,7 @@ from townsquare.web.views import (
     agencies_dashboard,
     agencies_onboarding,
     agencies_posts,
+    agencies_public,
     agencies_residents,
     coverage,
     evidence,
@@ -120,5 +121,6 @@ urlpatterns = [
 ]
 
 # The return channel and the numbers: each module lists its own routes.
+urlpatterns += [*agencies_public.urlpatterns]
 urlpatterns += [*tips.urlpatterns, *questions.urlpatterns, *incidents.urlpatterns,
                 *coverage.urlpatterns, *incidents_series.urlpatterns, *evidence.urlpatterns]

@@ -32,6 +32,17 @@ class AgencyPost(models.Model):
         PUBLISHED = "published", _("Published")
         WITHDRAWN = "withdrawn", _("Withdrawn")
 
+    class Severity(models.TextChoices):
+        """How urgent an alert is (the words of the Common Alerting Protocol)."""
+        EXTREME = "extreme", _("Extreme")
+        SEVERE = "severe", _("Severe")
+        MODERATE = "moderate", _("Moderate")
+        MINOR = "minor", _("Minor")
+
+    class UpdateKind(models.TextChoices):
+        UPDATE = "update", _("Update")
+        ALL_CLEAR = "all_clear", _("All clear")
+
     agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="posts")
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
@@ -53,6 +64,15 @@ class AgencyPost(models.Model):
     )
     # The area drawn on the map, as sent (GeoJSON), when the targets came from one.
     target_area = models.JSONField(null=True, blank=True)
+    # An alert's urgency (blank for the other kinds).
+    severity = models.CharField(max_length=10, choices=Severity.choices, blank=True)
+    # Marked by the agency as for the targeted neighborhoods' verified residents only: not on
+    # its public page, not shown to residents who are not yet verified.
+    targeted_only = models.BooleanField(default=False)
+    # An update or all-clear to an earlier post: same kind, same targets, one thread.
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE,
+                               related_name="updates")
+    update_kind = models.CharField(max_length=10, choices=UpdateKind.choices, blank=True)
     # Verified residents reached at publish time: the sum of the targets' denormalised
     # `verified_members` (0 for practice posts).
     audience_size = models.PositiveIntegerField(default=0)
@@ -73,6 +93,7 @@ class AgencyPost(models.Model):
         indexes = [
             models.Index(fields=["agency", "-created_at", "-id"], name="agencypost_agency_created"),
             models.Index(fields=["agency", "-publish_at", "-id"], name="agencypost_agency_publish"),
+            models.Index(fields=["parent", "publish_at", "id"], name="agencypost_parent_thread"),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -101,6 +122,10 @@ class AgencyPost(models.Model):
     @property
     def edited(self) -> bool:
         return self.edited_at is not None
+
+    @property
+    def is_all_clear(self) -> bool:
+        return self.update_kind == self.UpdateKind.ALL_CLEAR
 
 
 class AgencyPostTarget(models.Model):

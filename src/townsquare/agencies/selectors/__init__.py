@@ -39,6 +39,14 @@ from townsquare.agencies.selectors.posts import (
     posts_by_ids,
     targets_of,
 )
+from townsquare.agencies.selectors.public import (
+    area_of,
+    area_words,
+    get_public_post,
+    public_alerts_for,
+    public_posts,
+    updates_of,
+)
 from townsquare.agencies.selectors.reach import (
     NeighborhoodReach,
     audience_preview,
@@ -50,6 +58,12 @@ from townsquare.agencies.selectors.replies import get_agency_reply, replies, tha
 from townsquare.agencies.selectors.staff import get_staff_member, staff_members
 
 __all__ = [
+    "area_of",
+    "area_words",
+    "get_public_post",
+    "public_alerts_for",
+    "public_posts",
+    "updates_of",
     "Checklist",
     "InboxItem",
     "NeighborhoodReach",

@@ -18,6 +18,7 @@ from townsquare.core.errors import Forbidden, NotFound
 from townsquare.web.errors import form_errors
 from townsquare.web.forms import ReplyForm
 from townsquare.web.views.agencies_access import agency_page
+from townsquare.web.views.agencies_public import alert_context
 
 INBOX_PAGE = 25
 
@@ -29,6 +30,13 @@ def resident_post_url(post: AgencyPost) -> str:
 @agency_page
 @require_GET
 def inbox(request: HttpRequest) -> HttpResponse:
+    if policy.public_alert_neighborhood(request.user) is not None:
+        # Not yet verified: the inbox opens on verification; until then the public alerts
+        # for their home's neighborhood (never a targeted post or a request for information).
+        return render(request, "web/agencies/public_alerts.html", {
+            "resident": policy.resident_of(request.user),
+            "alerts": selectors.public_alerts_for(request.user),
+        })
     cursor = request.GET.get("cursor") or None
     page = selectors.inbox(request.user, cursor=cursor, limit=INBOX_PAGE)
     staff = policy.agency_staff_of(request.user)
@@ -48,6 +56,7 @@ def _render_post(request: HttpRequest, post: AgencyPost, *, form: ReplyForm | No
                for r in selectors.replies(user, post)]
     return render(request, "web/agencies/post.html", {
         "post": post, "replies": replies,
+        **alert_context(post.parent if post.parent_id is not None else post),
         "images": selectors.images_of([post])[post.pk],
         "can_reply": can_reply, "form": (form or ReplyForm()) if can_reply else None,
         "can_thank": policy.can_thank_agency_post(user, post),
