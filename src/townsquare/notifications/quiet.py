@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import zoneinfo
 
 
@@ -14,6 +15,19 @@ def zone(name: str, fallback: str) -> zoneinfo.ZoneInfo:
             except (zoneinfo.ZoneInfoNotFoundError, ValueError):
                 continue
     return zoneinfo.ZoneInfo("UTC")
+
+
+# Old aliases and fixed offsets that the zone database keeps for compatibility: not offered.
+_NOT_OFFERED = ("Etc/", "SystemV/", "US/", "Canada/", "Mexico/", "Brazil/", "Chile/")
+
+
+@functools.cache
+def time_zone_names() -> tuple[str, ...]:
+    """The time zones a resident may pick, as the zone database names them (Area/City),
+    sorted; UTC last."""
+    names = sorted(n for n in zoneinfo.available_timezones()
+                   if "/" in n and not n.startswith(_NOT_OFFERED))
+    return (*names, "UTC")
 
 
 def end_of_quiet(now: dt.datetime, start: dt.time | None, end: dt.time | None,

@@ -8,7 +8,7 @@ from django import forms
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from townsquare.notifications import kinds
+from townsquare.notifications import kinds, quiet
 from townsquare.web.forms import PageForm
 
 # The channels as the page names them, inside sentences ("Replies to my posts: email").
@@ -17,6 +17,22 @@ CHANNEL_NAMES = {kinds.INBOX: _("inbox"), kinds.EMAIL: _("email"), kinds.PUSH: _
 # (field, channel, kind) of every switch a resident may flip (urgent alerts have none).
 SWITCHES = [(kinds.field_for(c, k), c, k) for k in kinds.KINDS for c in kinds.CHANNELS
             if kinds.field_for(c, k) is not None]
+
+
+def time_zone_choices(city_time_zone: str, current: str) -> list[Any]:
+    """The list of zone names grouped by area ("America", "Europe"...), after the first
+    choice: empty, meaning the city's zone (the default, and it follows the city)."""
+    names = list(quiet.time_zone_names())
+    if current and current not in names:
+        names.append(current)  # an older name kept as chosen, not silently changed
+    groups: dict[str, list[tuple[str, str]]] = {}
+    for name in names:
+        area, _slash, place = name.partition("/")
+        groups.setdefault(area if place else _("Other"), []).append(
+            (name, place.replace("_", " ").replace("/", " – ") if place else name))
+    first = format_lazy(_("Your city's time zone ({zone})"), zone=city_time_zone) \
+        if city_time_zone else _("Your city's time zone")
+    return [("", first), *groups.items()]
 
 
 class NotificationSettingsForm(PageForm):
@@ -34,12 +50,10 @@ class NotificationSettingsForm(PageForm):
                                                          format="%H:%M"))
     quiet_end = forms.TimeField(label=_("Quiet hours end"), required=False,
                                 widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
-    time_zone = forms.CharField(label=_("Time zone of the quiet hours"), required=False,
-                                max_length=64,
-                                help_text=_("For example America/Los_Angeles. Empty: your "
-                                          "city's time zone."))
+    time_zone = forms.ChoiceField(label=_("Time zone of the quiet hours"), required=False)
 
-    def __init__(self, *args: Any, preference: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, preference: Any, city_time_zone: str = "",
+                 **kwargs: Any) -> None:
         initial = {name: getattr(preference, name) for name in (
             "email_enabled", "push_enabled", "neighborhood_digest", "quiet_start",
             "quiet_end", "time_zone")}
@@ -47,6 +61,8 @@ class NotificationSettingsForm(PageForm):
             initial[field] = getattr(preference, field)
         kwargs.setdefault("initial", initial)
         super().__init__(*args, **kwargs)
+        self.fields["time_zone"].choices = time_zone_choices(city_time_zone,
+                                                             preference.time_zone)
         for field, channel, kind in SWITCHES:
             label = format_lazy(_("{kind}: {channel}"), kind=kinds.KIND_LABELS[kind],
                                 channel=CHANNEL_NAMES[channel])

@@ -61,7 +61,8 @@ def close_event_streams() -> None:
 @domain_errors
 def notification_settings(request: HttpRequest) -> HttpResponse:
     found = selectors.settings_of(request.user)
-    form = NotificationSettingsForm(request.POST or None, preference=found.preference)
+    form = NotificationSettingsForm(request.POST or None, preference=found.preference,
+                                    city_time_zone=found.city_time_zone)
     status = 200
     if request.method == "POST":
         status = 400
