@@ -224,17 +224,36 @@ def tip_by_code(code: str, *, client_address: str | None = None) -> Tip:
 
 
 def tipster_reply(code: str, body: object, *, client_address: str | None = None) -> TipMessage:
-    """The tipster writes back, with the code."""
+    """The tipster writes back, with the code.
+
+    The same text sent again within the hour (a page refreshed after sending, a button
+    pressed twice, a retried request) is not a second message: the first one is returned.
+    """
     tip = tip_by_code(code, client_address=client_address)
     text = _clean_body(body)
     hour = this_hour()
     with transaction.atomic():
+        # The tip's row is locked so that two identical sends at once are told apart.
+        Tip.objects.select_for_update().filter(pk=tip.pk).values_list("pk").first()
+        earlier = _same_message_this_hour(tip, text, hour)
+        if earlier is not None:
+            return earlier
         message = TipMessage.objects.create(tip=tip, sender=TipMessage.Sender.TIPSTER,
                                             body_token=crypto.encrypt_text(text),
                                             created_hour=hour)
         Tip.objects.filter(pk=tip.pk).update(last_activity_hour=hour)
         _index(tip, text)
     return message
+
+
+def _same_message_this_hour(tip: Tip, text: str, hour: dt.datetime) -> TipMessage | None:
+    """The tipster's message of this hour on `tip` with exactly this text, if any (the
+    bodies are encrypted with a random nonce: the few of the hour are decrypted)."""
+    for message in TipMessage.objects.filter(tip=tip, sender=TipMessage.Sender.TIPSTER,
+                                             created_hour=hour).order_by("id"):
+        if message.body == text:
+            return message
+    return None
 
 
 # --- staff ----------------------------------------------------------------------------------
