@@ -13,9 +13,12 @@ from typing import Annotated, Any
 from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest
 from ninja import Header, Path, Query, Router
+from ninja.errors import HttpError, ValidationError
+from pydantic import ValidationError as PydanticError
 
 from townsquare.agencies import selectors as agency_selectors
 from townsquare.api import auth, pagination
+from townsquare.api.errors import BODY_PARAM, ObjectParser
 from townsquare.api.params import Id
 from townsquare.api.responses import AUTHED, errors
 from townsquare.api.tip_schemas import (
@@ -72,20 +75,60 @@ def _tip(tip: Tip) -> dict:
     }
 
 
+def _tip_request_body() -> dict:
+    """The document's request body of "Send a tip": JSON, or multipart/form-data with the
+    same fields and `photos` (the operation reads its body itself, to take both)."""
+    schema = TipIn.model_json_schema(ref_template="#/components/schemas/{model}")
+    form = {**schema, "title": "TipForm", "properties": {
+        **schema["properties"],
+        "photos": {"type": "array", "maxItems": actions.MAX_PHOTOS,
+                   "items": {"type": "string", "format": "binary"},
+                   "description": "JPEG, PNG or WebP, at most 5 MB each; metadata is "
+                                  "removed."}}}
+    return {"required": True, "content": {"application/json": {"schema": schema},
+                                          "multipart/form-data": {"schema": form}}}
+
+
+def _tip_input(request: HttpRequest) -> tuple[TipIn, list[Any]]:
+    """The tip's fields and photos, from a JSON body or a multipart form: a bad field is
+    a 400 naming it, as every JSON body's is (api/errors.py)."""
+    photos: list[Any] = []
+    if request.content_type == "multipart/form-data":
+        data: Any = {name: value for name, value in request.POST.items() if value != ""}
+        photos = request.FILES.getlist("photos")
+    elif request.body:
+        try:
+            data = ObjectParser().parse_body(request)
+        except Exception as exc:
+            raise HttpError(400, "Cannot parse request body") from exc
+    else:
+        data = None
+    try:
+        return TipIn.model_validate(data), photos
+    except PydanticError as exc:
+        raise ValidationError([{**error, "loc": ("body", BODY_PARAM, *error["loc"])}
+                               for error in exc.errors(include_url=False)]) from None
+
+
 @router.post("/agencies/{slug:agency}/tips", auth=anyone,
              response={201: TipCreated, **errors(400, 401, 404, 413, 429)},
-             summary="Send a tip")
-def send_tip(request: HttpRequest, agency: str, payload: TipIn,
+             summary="Send a tip", openapi_extra={"requestBody": _tip_request_body()})
+def send_tip(request: HttpRequest, agency: str,
              idempotency_key: IdempotencyKey = None) -> tuple[int, dict]:
     """Anyone. Without a token the tip is anonymous: no account, address, user agent or
     time finer than the hour is stored or logged. With one it is private (the agency sees
     your display name and neighborhood) unless `anonymous` is true. The answer's `code` is
-    shown once: keep it to read the agency's answers (`GET /tips/{code}`)."""
+    shown once: keep it to read the agency's answers (`GET /tips/{code}`).
+
+    JSON, or multipart/form-data with the same fields and up to 3 `photos` (JPEG, PNG or
+    WebP, at most 5 MB each, 413 beyond; anything else, or a decompression bomb, is a 400
+    and nothing is stored)."""
     found = agency_selectors.get_agency(agency)
+    payload, photos = _tip_input(request)
     user = request.auth if getattr(request.auth, "is_authenticated", False) else None
     sent = actions.submit_tip(
         agency=found, body=payload.body, sender_user=user, anonymous=payload.anonymous,
-        agency_post=payload.agency_post_id, lat=payload.lat, lon=payload.lon,
+        agency_post=payload.agency_post_id, lat=payload.lat, lon=payload.lon, photos=photos,
         idempotency_key=idempotency_key, client_address=client_address(request))
     return 201, {"code": sent.code}
 
