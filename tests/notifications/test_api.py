@@ -23,7 +23,7 @@ def resident(alder):
 DEFAULT_KINDS = {
     "urgent_alert": {"inbox": True, "email": True, "push": True},
     "agency_post": {"inbox": True, "email": True, "push": True},
-    "reply_to_me": {"email": False, "push": False},
+    "reply_to_me": {"email": True, "push": True},
     "neighborhood_post": {"email": False, "push": False},
     "question_answered": {"email": True, "push": True},
     "request_outcome": {"email": True, "push": True},
@@ -48,7 +48,7 @@ def test_a_resident_changes_only_what_they_send(resident):
     api = as_user(resident)
     response = api.call("PUT", "/me/notifications", {
         "channels": {"push": False},
-        "kinds": {"reply_to_me": {"email": True}},
+        "kinds": {"reply_to_me": {"email": False}},
         "quiet_hours": {"start": "22:00", "end": "07:00"},
         "time_zone": "America/Denver"})
 
@@ -56,7 +56,7 @@ def test_a_resident_changes_only_what_they_send(resident):
     body = response.json()
     assert body["channels"]["push"]["on"] is False
     assert body["channels"]["email"]["on"] is True
-    assert body["kinds"]["reply_to_me"] == {"email": True, "push": False}
+    assert body["kinds"]["reply_to_me"] == {"email": False, "push": True}
     assert body["quiet_hours"] == {"start": "22:00:00", "end": "07:00:00"}
     assert body["time_zone"] == "America/Denver"
 

@@ -45,16 +45,18 @@ CHANNEL_KINDS: dict[str, tuple[str, ...]] = {
 }
 
 # Defaults for a resident who never opened the settings (and the model's field defaults):
-# urgent alerts and agency posts in the inbox and by email; push too, once a browser is
-# subscribed (push goes only to subscribed browsers, so "on" costs nothing before that).
+# urgent alerts and agency posts in the inbox and by email, replies to their own posts by
+# email; push too, once a browser is subscribed (push goes only to subscribed browsers, so
+# "on" costs nothing before that).
 DEFAULTS: dict[str, bool] = {
     "email_enabled": True,
     "push_enabled": True,
     "email_agency_post": True,
-    "email_reply_to_me": False,
+    # Someone answered the resident: what they wrote is waiting for a reply.
+    "email_reply_to_me": True,
     "email_neighborhood_post": False,
     "push_agency_post": True,
-    "push_reply_to_me": False,
+    "push_reply_to_me": True,
     "push_neighborhood_post": False,
     # The resident asked (or upvoted): the answer is what they were waiting for.
     "email_question_answered": True,
