@@ -306,6 +306,11 @@ LOGGING = {
 TOWNSQUARE_LAUNCH_THRESHOLD = int(os.environ.get("TOWNSQUARE_LAUNCH_THRESHOLD", "10"))
 TOWNSQUARE_POSTCARD_CODE_DAYS = int(os.environ.get("TOWNSQUARE_POSTCARD_CODE_DAYS", "30"))
 TOWNSQUARE_INVITATION_DAYS = int(os.environ.get("TOWNSQUARE_INVITATION_DAYS", "14"))
+# Slippy maps: a tile URL template ("https://tiles.example.org/{z}/{x}/{y}.png") and the
+# attribution its licence asks for. Empty: the maps show the boundaries alone. A tile host
+# other than this site must also be allowed by the Content-Security-Policy's img-src.
+TOWNSQUARE_MAP_TILES_URL = os.environ.get("TOWNSQUARE_MAP_TILES_URL", "")
+TOWNSQUARE_MAP_TILES_ATTRIBUTION = os.environ.get("TOWNSQUARE_MAP_TILES_ATTRIBUTION", "")
 # A city's own offense -> category table for the incidents import (docs/incidents.md);
 # empty: the table in the repository, src/townsquare/incidents/data/categories.csv.
 TOWNSQUARE_INCIDENT_CATEGORIES = os.environ.get("TOWNSQUARE_INCIDENT_CATEGORIES", "")

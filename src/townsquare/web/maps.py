@@ -1,4 +1,9 @@
-"""Template data for the inline SVG maps (no tile server): shapes, links and projection.
+"""Template data for the maps: inline SVG shapes, links and projection, plus GeoJSON.
+
+Every map is first an inline SVG (it needs no script and no tile server). With scripts on,
+web/static/web/maps.js turns it into a slippy map (Leaflet) from the same neighborhoods as
+GeoJSON (`MapView.geojson_json`, in the box's data-geojson attribute), over the tiles of
+TOWNSQUARE_MAP_TILES_URL when the city sets one, or the boundaries alone when it does not.
 
 Path data comes from places.svg. A whole-city map of Sacramento costs tens of milliseconds
 to project and simplify, so it is cached per city and geometry version (an import bumps
@@ -10,16 +15,23 @@ from __future__ import annotations
 
 import json
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
+import numpy as np
+import shapely
+from django.conf import settings
 from django.core.cache import cache
 from django.urls import reverse
 
 from townsquare.places import svg
-from townsquare.places.geometry import Bounds
+from townsquare.places.geometry import Bounds, from_wkb
 from townsquare.places.models import City, Neighborhood
 
 WIDTH = 1000.0
+# Boundaries sent to the slippy map are simplified to about 5 m and rounded to about 1 m.
+GEOJSON_TOLERANCE_DEG = 0.00005
+GEOJSON_DIGITS = 5
 
 
 @dataclass(frozen=True)
@@ -39,10 +51,44 @@ class MapView:
     width: float
     height: float
     projection_json: str  # for the map picker's data attribute (lon/lat from a click)
+    # Per neighborhood pk, its simplified outline as a GeoJSON geometry (lon/lat).
+    geometries: dict[int, dict[str, Any]] = field(default_factory=dict)
+
+    @property
+    def geojson(self) -> dict[str, Any]:
+        """What maps.js draws: the tile source, and a FeatureCollection of the shapes."""
+        features = [
+            {"type": "Feature", "geometry": self.geometries[s.neighborhood.pk], "properties": {
+                "name": s.neighborhood.name, "url": s.url,
+                "launched": s.launched, "current": s.current,
+            }}
+            for s in self.shapes if s.neighborhood.pk in self.geometries
+        ]
+        return {
+            "tiles": settings.TOWNSQUARE_MAP_TILES_URL,
+            "attribution": settings.TOWNSQUARE_MAP_TILES_ATTRIBUTION,
+            "features": {"type": "FeatureCollection", "features": features},
+        }
+
+    @property
+    def geojson_json(self) -> str:
+        return json.dumps(self.geojson, separators=(",", ":"))
 
 
 def neighborhood_url(nbhd: Neighborhood, city_slug: str | None = None) -> str:
     return reverse("web:neighborhood", args=[city_slug or nbhd.city.slug, nbhd.slug])
+
+
+def geojson_geometry(nbhd: Neighborhood) -> dict[str, Any]:
+    """A neighborhood's outline for the slippy map: simplified, rounded, as a MultiPolygon."""
+    simplified = shapely.simplify(from_wkb(nbhd.geometry_wkb), GEOJSON_TOLERANCE_DEG,
+                                  preserve_topology=True)
+    polygons = []
+    for polygon in shapely.get_parts(simplified):
+        rings = [np.round(np.asarray(ring.coords)[:, :2], GEOJSON_DIGITS).tolist()
+                 for ring in [polygon.exterior, *polygon.interiors]]
+        polygons.append(rings)
+    return {"type": "MultiPolygon", "coordinates": polygons}
 
 
 def _height_for(bounds: Bounds) -> float:
@@ -63,13 +109,15 @@ def city_map(city: City, neighborhoods: list[Neighborhood]) -> MapView | None:
         return None
     key = f"web:citymap:{city.pk}:{city.created_at.timestamp()}:{city.geometry_version}"
     cached = cache.get(key)
-    if cached is None or set(cached["paths"]) != {n.pk for n in neighborhoods}:
+    if (cached is None or "geometries" not in cached
+            or set(cached["paths"]) != {n.pk for n in neighborhoods}):
         bounds = _bounds_of(neighborhoods)
         drawn = svg.city_map(neighborhoods, WIDTH, _height_for(bounds), bounds=bounds)
         cached = {
             "view_box": drawn.projection.view_box(),
             "projection": drawn.projection.js_params(),
             "paths": {n.pk: d for n, d in drawn.paths},
+            "geometries": {n.pk: geojson_geometry(n) for n in neighborhoods},
         }
         cache.set(key, cached, timeout=24 * 3600)
     shapes = [Shape(n, cached["paths"][n.pk], neighborhood_url(n, city.slug), n.launched)
@@ -77,7 +125,8 @@ def city_map(city: City, neighborhoods: list[Neighborhood]) -> MapView | None:
     _x, _y, width, height = cached["view_box"].split()
     return MapView(id=f"map-{city.slug}", view_box=cached["view_box"], shapes=shapes,
                    width=float(width), height=float(height),
-                   projection_json=json.dumps(cached["projection"]))
+                   projection_json=json.dumps(cached["projection"]),
+                   geometries=cached["geometries"])
 
 
 def neighborhood_map(nbhd: Neighborhood, nearby: list[Neighborhood]) -> MapView:
@@ -92,4 +141,5 @@ def neighborhood_map(nbhd: Neighborhood, nearby: list[Neighborhood]) -> MapView:
     shapes.sort(key=lambda s: s.current)
     return MapView(id=f"map-{nbhd.slug}", view_box=drawn.projection.view_box(), shapes=shapes,
                    width=drawn.projection.width, height=drawn.projection.height,
-                   projection_json=json.dumps(drawn.projection.js_params()))
+                   projection_json=json.dumps(drawn.projection.js_params()),
+                   geometries={n.pk: geojson_geometry(n) for n in items})

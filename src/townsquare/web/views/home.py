@@ -1,4 +1,5 @@
-"""The home page (cities and their maps) and the public neighborhood pages."""
+"""The home page (find your neighborhood by address, the cities and their maps) and the
+public neighborhood pages."""
 
 from __future__ import annotations
 
@@ -12,6 +13,28 @@ from townsquare.accounts import selectors as accounts_selectors
 from townsquare.places import selectors as places
 from townsquare.places.models import City, Neighborhood
 from townsquare.web import maps
+
+
+@dataclass(frozen=True)
+class Found:
+    """What the home page's address search found: the typed address shown as a street
+    address, and its neighborhood (None: the address is known but in no neighborhood)."""
+    text: str
+    city: City
+    neighborhood: Neighborhood | None
+    approximate: bool
+
+
+def find_address(text: str) -> Found | None:
+    """The home at a typed address, in the first city that knows it (None: no city does)."""
+    for city in City.objects.order_by("name"):
+        home = places.resolve_home_address(city, text)
+        if home is not None:
+            nbhd = (Neighborhood.objects.select_related("city")
+                    .filter(pk=home.neighborhood_id).first()
+                    if home.neighborhood_id else None)
+            return Found(home.text, city, nbhd, home.approximate)
+    return None
 
 
 @dataclass(frozen=True)
@@ -32,7 +55,12 @@ def home(request: HttpRequest) -> HttpResponse:
             launched=sum(1 for n in neighborhoods if n.launched),
             map=maps.city_map(city, neighborhoods),
         ))
-    return render(request, "web/home.html", {"cities": cities})
+    address = request.GET.get("address", "").strip()[:100]
+    return render(request, "web/home.html", {
+        "cities": cities,
+        "address": address,
+        "found": find_address(address) if address else None,
+    })
 
 
 def neighborhood(request: HttpRequest, city: str, slug: str) -> HttpResponse:
