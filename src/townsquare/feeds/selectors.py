@@ -20,9 +20,11 @@ from typing import Any
 
 from django.db.models import Model, Q, QuerySet, prefetch_related_objects
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from townsquare import policy
 from townsquare.core import cursors
+from townsquare.core.errors import Invalid
 from townsquare.feeds import feed_query
 from townsquare.feeds.models import FeedItem
 
@@ -38,6 +40,10 @@ class Page:
 
 def _agency_post_model() -> Any:
     return FeedItem._meta.get_field("agency_post").related_model  # agencies.AgencyPost
+
+
+def _post_model() -> Any:
+    return FeedItem._meta.get_field("post").related_model  # posts.Post
 
 
 def feed(user: Any, *, cursor: str | None = None, limit: int = 25) -> Page:
@@ -144,3 +150,109 @@ def feed_offset_baseline(user: Any, *, page: int, limit: int = 25) -> list[int |
         created_at__lte=now,
     ).order_by("-created_at", "-id")
     return list(qs.values_list("post_id", flat=True)[page * limit:(page + 1) * limit])
+
+
+# --- Search: resident and agency posts alike ---------------------------------------------
+AGENCY_CATEGORY = "agency"  # the search filter that keeps agency posts only
+SEARCH_WORDS = 8
+
+
+def search_categories() -> list[tuple[str, str]]:
+    """The categories search filters by: the resident post categories, then agency posts."""
+    choices = _post_model()._meta.get_field("category").choices
+    return [*((str(value), str(label)) for value, label in choices),
+            (AGENCY_CATEGORY, _("From public agencies"))]
+
+
+def _day_start(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+def search(user: Any, text: str, *, category: str = "", since: dt.date | None = None,
+           until: dt.date | None = None, cursor: str | None = None,
+           limit: int = 50) -> Page:
+    """The posts `user` may see whose title or body contains every word of `text` (already
+    cleaned by posts.selectors.search_terms; up to SEARCH_WORDS words), newest first: the
+    resident posts policy lets them read, and the agency posts they may see (for a resident,
+    those out in their neighborhood's feed, not expired; for agency staff, their own
+    agency's posts that are out and not withdrawn). `category` keeps one resident category,
+    or agency posts only (AGENCY_CATEGORY); `since`/`until` are days, both included.
+
+    Each kind is read with `limit + 1` rows at most and the two are merged by time (a
+    resident post by its creation, an agency post by its publication); `cursor` is the
+    (time, id) of the last item of the previous page.
+    """
+    words = text.split()[:SEARCH_WORDS]
+    if category and category not in {value for value, _label in search_categories()}:
+        raise Invalid(_("Not a category."), {"category": [_("Choose one of the categories.")]})
+    if since is not None and until is not None and until < since:
+        raise Invalid(_("The end date is before the start date."),
+                      {"to": [_("Choose a day on or after the start date.")]})
+    if not words:
+        return Page([], None)
+    after = cursors.decode(cursor) if cursor else None
+    rows: list[Any] = []
+    if category != AGENCY_CATEGORY:
+        rows += _search_resident_posts(user, words, category, since, until, after, limit + 1)
+    if category in ("", AGENCY_CATEGORY):
+        rows += _search_agency_posts(user, words, since, until, after, limit + 1)
+    rows.sort(key=_search_key, reverse=True)
+    page = rows[:limit]
+    more = len(rows) > limit and page
+    return Page(page, cursors.encode(*_search_key(page[-1])) if more else None)
+
+
+def _search_key(item: Any) -> tuple[dt.datetime, int]:
+    return (item.publish_at if hasattr(item, "publish_at") else item.created_at), item.pk
+
+
+def _text_q(words: list[str]) -> Q:
+    q = Q()
+    for word in words:
+        q &= Q(title__icontains=word) | Q(body__icontains=word)
+    return q
+
+
+def _window_q(field: str, since: dt.date | None, until: dt.date | None,
+              after: tuple[dt.datetime, int] | None) -> Q:
+    q = Q()
+    if since is not None:
+        q &= Q(**{f"{field}__gte": _day_start(since)})
+    if until is not None:
+        q &= Q(**{f"{field}__lt": _day_start(until + dt.timedelta(days=1))})
+    if after is not None:
+        q &= Q(**{f"{field}__lt": after[0]}) | Q(**{field: after[0], "pk__lt": after[1]})
+    return q
+
+
+def _search_resident_posts(user: Any, words: list[str], category: str,
+                           since: dt.date | None, until: dt.date | None,
+                           after: tuple[dt.datetime, int] | None, limit: int) -> list[Any]:
+    qs = _post_model().objects.filter(policy.visible_posts_q(user), _text_q(words),
+                                      _window_q("created_at", since, until, after))
+    if category:
+        qs = qs.filter(category=category)
+    return list(qs.select_related("author__user", "author__neighborhood", "neighborhood")
+                .order_by("-created_at", "-id")[:limit])
+
+
+def _search_agency_posts(user: Any, words: list[str], since: dt.date | None,
+                         until: dt.date | None, after: tuple[dt.datetime, int] | None,
+                         limit: int) -> list[Any]:
+    model = _agency_post_model()
+    now = timezone.now()
+    staff = policy.agency_staff_of(user)
+    resident = policy.verified_resident_of(user)
+    if staff is not None:
+        qs = model.objects.filter(agency_id=staff.agency_id, publish_at__lte=now).exclude(
+            status=model.Status.WITHDRAWN)
+    elif resident is not None:
+        # The rows of the resident's own neighborhood: one per post, so no duplicates.
+        qs = model.objects.filter(
+            Q(feed_items__expires_at__isnull=True) | Q(feed_items__expires_at__gt=now),
+            feed_items__neighborhood_id=resident.neighborhood_id,
+            feed_items__created_at__lte=now, practice=False)
+    else:
+        return []
+    qs = qs.filter(_text_q(words), _window_q("publish_at", since, until, after))
+    return list(qs.select_related(*AGENCY_POST_RELATED).order_by("-publish_at", "-pk")[:limit])

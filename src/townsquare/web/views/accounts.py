@@ -104,9 +104,12 @@ class LoginView(auth_views.LoginView):
 
     def get_default_redirect_url(self) -> str:
         """Where a sign-in without `next` leads: agency staff to their agency (whose pages
-        ask for the second factor first), everyone else to the home page."""
+        ask for the second factor first), residents to their feed, everyone else to the home
+        page."""
         if policy.agency_staff_of(self.request.user) is not None:
             return reverse("web:agency_home")
+        if policy.resident_of(self.request.user) is not None:
+            return reverse("web:feed")
         return super().get_default_redirect_url()
 
     def form_invalid(self, form: LoginForm) -> HttpResponse:  # type: ignore[override]

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from townsquare import policy
@@ -24,6 +28,8 @@ from townsquare.web.errors import add_domain_error, domain_errors, form_errors
 from townsquare.web.forms import PostForm, ReplyForm, ReportForm, SearchForm
 
 FEED_PAGE_SIZE = 20
+FEED_SEEN_KEY = "feed_seen_at"
+FEED_SEEN_MAX_AGE = 60 * 60 * 24 * 365
 
 
 @login_required
@@ -35,10 +41,30 @@ def feed(request: HttpRequest) -> HttpResponse:
         return render(request, "web/posts/feed_locked.html", {"resident": resident})
     page = feeds_selectors.feed(request.user, cursor=request.GET.get("cursor") or None,
                                 limit=FEED_PAGE_SIZE)
-    return render(request, "web/posts/feed.html", {
+    is_first_page = not request.GET.get("cursor")
+    resident_posts = [item for item in page.items if isinstance(item, Post)]
+    new_ids: set[int] = set()
+    if is_first_page:
+        # "N new posts since your last visit": the last visit is kept in a signed cookie
+        # (no write to the database on each visit).
+        seen = request.get_signed_cookie(FEED_SEEN_KEY, default=None, salt=FEED_SEEN_KEY)
+        try:
+            seen_at = dt.datetime.fromisoformat(seen) if seen else None
+        except ValueError:
+            seen_at = None
+        if seen_at is not None:
+            new_ids = {p.pk for p in resident_posts if p.created_at > seen_at}
+    response = render(request, "web/posts/feed.html", {
         "posts": page.items, "next_cursor": page.next, "resident": resident,
-        "is_first_page": not request.GET.get("cursor"),
+        "is_first_page": is_first_page, "new_ids": new_ids, "new_count": len(new_ids),
+        "thanked_ids": posts_selectors.thanked_ids(request.user,
+                                                   [p.pk for p in resident_posts]),
     })
+    if is_first_page:
+        response.set_signed_cookie(FEED_SEEN_KEY, timezone.now().isoformat(), salt=FEED_SEEN_KEY,
+                                   max_age=FEED_SEEN_MAX_AGE, secure=request.is_secure(),
+                                   httponly=True, samesite="Lax")
+    return response
 
 
 def _post_form_context(form: PostForm) -> dict[str, Any]:
@@ -193,6 +219,8 @@ def thank(request: HttpRequest, post_id: int) -> HttpResponse:
         actions.unthank_post(request.user, post)
     else:
         actions.thank_post(request.user, post)
+    if request.POST.get("back") == "feed":
+        return redirect(f"{reverse('web:feed')}#post-{post.pk}")
     return redirect(f"{post_url(post)}#thanks")
 
 
@@ -215,18 +243,43 @@ def report(request: HttpRequest, post_id: int) -> HttpResponse:
     return redirect("web:post", post_id=post.pk)
 
 
+class FeedSearchForm(SearchForm):
+    """Search with its filters: a category (or agency posts only) and a range of days."""
+
+    category = forms.ChoiceField(label=gettext_lazy("Category"), required=False)
+    since = forms.DateField(label=gettext_lazy("From (day)"), required=False,
+                            widget=forms.DateInput(attrs={"type": "date"}))
+    until = forms.DateField(label=gettext_lazy("To (day, included)"), required=False,
+                            widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["category"].choices = [("", _("All posts")),
+                                           *feeds_selectors.search_categories()]
+
+
 @login_required
 @require_GET
 @domain_errors
 def search(request: HttpRequest) -> HttpResponse:
-    form = SearchForm(request.GET or None)
-    query = posts_selectors.search_terms(form.cleaned_data["q"]) if form.is_valid() else ""
-    results = posts_selectors.search(request.user, query) if query else []
+    form = FeedSearchForm(request.GET or None)
+    query, results, next_cursor = "", [], None
+    if form.is_valid():
+        query = posts_selectors.search_terms(form.cleaned_data["q"])
+        with form_errors(form, {"to": "until", "cursor": None}):
+            page = feeds_selectors.search(
+                request.user, query, category=form.cleaned_data["category"],
+                since=form.cleaned_data["since"], until=form.cleaned_data["until"],
+                cursor=request.GET.get("cursor") or None)
+            results, next_cursor = page.items, page.next
+    filters = request.GET.copy()
+    filters.pop("cursor", None)
     return render(request, "web/posts/search.html", {
-        "form": form, "query": query, "results": results,
+        "form": form, "query": query, "results": results, "next_cursor": next_cursor,
+        "filters": filters.urlencode(),
         "is_member": policy.verified_resident_of(request.user) is not None
         or policy.is_operator(request.user),
-    })
+    }, status=400 if form.errors else 200)
 
 
 def post_url(post: Post) -> str:
