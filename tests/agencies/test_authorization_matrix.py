@@ -113,6 +113,11 @@ def _image(world: World) -> None:
         world.users["publisher"], world.agency_post, io.BytesIO(jpeg()), len(jpeg()))
 
 
+def _an_alert(world: World) -> None:
+    AgencyPost.objects.filter(pk=world.agency_post.pk).update(kind="alert")
+    world.agency_post.kind = "alert"
+
+
 def _thanked(world: World) -> None:
     agency_actions.thank_agency_post(world.users["resident_in"], world.agency_post)
 
@@ -237,6 +242,9 @@ ROWS = [
         [401, 404, 200, 404, 403, 403, 403, 404, 403]),
     Row("unthank agency", "DELETE", "/agency-posts/{agency_post}/thanks",
         [401, 404, 200, 404, 404, 404, 404, 404, 404], setup=_thanked),
+    Row("post alert update", "POST", "/agency-posts/{agency_post}/updates",
+        [401, 404, 404, 404, 201, 201, 403, 404, 403], body={"body": "Crews are on site."},
+        setup=_an_alert),
     Row("inbox", "GET", "/inbox", [401] + [200] * 8),
     # --- notifications: every account has its own settings and browsers ------------------------
     Row("notification settings", "GET", "/me/notifications", [401] + [200] * 8),

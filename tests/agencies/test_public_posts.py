@@ -75,6 +75,15 @@ def test_an_unverified_resident_sees_only_the_public_alerts_for_their_neighborho
     assert "Severe alert" in response.content.decode()
 
 
+def test_an_alert_with_its_all_clear_leaves_the_unverified_residents_list(world,
+                                                                          agency_roles):
+    from townsquare.agencies.actions.alerts import post_alert_update
+
+    post_alert_update(agency_roles["publisher"], world["alert"], body="Done.", all_clear=True)
+
+    assert selectors.public_alerts_for(agency_roles["unverified"]) == []
+
+
 def test_verified_residents_and_others_get_no_public_alert_list(world, agency_roles):
     for role in ("anonymous", "resident_in", "resident_out", "publisher", "operator"):
         assert selectors.public_alerts_for(agency_roles[role] or _anon()) == []

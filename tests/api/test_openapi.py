@@ -62,6 +62,7 @@ EXPECTED = {
     "/api/v1/agency-posts/{id}/replies/{reply_id}": {"delete"},
     "/api/v1/agency-posts/{id}/replies/{reply_id}/hide": {"post"},
     "/api/v1/agency-posts/{id}/thanks": {"post", "delete"},
+    "/api/v1/agency-posts/{id}/updates": {"post"},
     "/api/v1/inbox": {"get"},
     "/api/v1/inbox/{id}/read": {"post"},
     "/api/v1/me/notifications": {"get", "put"},

@@ -43,8 +43,6 @@ def test_updates_reach_exactly_the_alerts_audience_in_one_thread(city, alder, pu
         ("update", "Update: Gas leak on Alder Lane"),
         ("all_clear", "All clear: Gas leak on Alder Lane"),
     ]
-    first.refresh_from_db()
-    assert first.expires_at == clear.publish_at
 
 
 def test_the_alert_page_shows_its_thread_in_order_with_the_all_clear_marked(alder, publisher,
@@ -78,3 +76,23 @@ def factories_staff(police):
     from tests.agencies.factories import make_staff
 
     return make_staff(police, "tips", "Tia Tips")
+
+
+def test_the_api_posts_an_update_and_lists_the_thread_on_the_post(alder, publisher, police):
+    from tests.api.conftest import as_user
+
+    resident = factories.make_resident(alder)
+    first = alert(publisher, police)
+
+    created = as_user(publisher).call("POST", f"/agency-posts/{first.pk}/updates",
+                                      {"body": "Repairs are done.", "all_clear": True})
+    reader = as_user(resident)
+    read = reader.client.get(f"/api/v1/agency-posts/{first.pk}", headers=reader.headers)
+
+    assert created.status_code == 201
+    assert {k: created.json()[k] for k in ("parent_id", "kind", "title", "body")} == {
+        "parent_id": first.pk, "kind": "all_clear",
+        "title": "All clear: Gas leak on Alder Lane", "body": "Repairs are done."}
+    assert [(u["id"], u["kind"]) for u in read.json()["updates"]] == [
+        (created.json()["id"], "all_clear")]
+    assert read.json()["severity"] == ""

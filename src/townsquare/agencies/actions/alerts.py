@@ -71,10 +71,6 @@ def post_alert_update(user: Any, post: AgencyPost, *, body: object, title: objec
         feed_rows.add_agency_post(agency_post_id=update.pk,
                                   neighborhood_ids=[nbhd for nbhd, _a in targets],
                                   publish_at=now, expires_at=post.expires_at)
-        if all_clear:
-            # The alert is over: it leaves the feeds, its page says so.
-            AgencyPost.objects.filter(pk=post.pk).update(expires_at=now)
-            post.expires_at = now
         audit.record(user, "agencies.post_updated_thread", update, agency=post.agency,
                      parent=post.pk, all_clear=all_clear,
                      neighborhoods=len(targets))

@@ -42,7 +42,8 @@ def _published_q_updates() -> Q:
 
 def public_alerts_for(user: Any, *, limit: int = 10) -> list[AgencyPost]:
     """The live public alerts targeted at the home neighborhood of a resident who is not
-    yet verified, newest first; none for anyone else."""
+    yet verified, newest first (an alert with its all-clear is over); none for anyone
+    else."""
     neighborhood_id = policy.public_alert_neighborhood(user)
     if neighborhood_id is None:
         return []
@@ -52,6 +53,7 @@ def public_alerts_for(user: Any, *, limit: int = 10) -> list[AgencyPost]:
                         Q(expires_at__isnull=True) | Q(expires_at__gt=now),
                         kind=AgencyPost.Kind.ALERT, parent__isnull=True,
                         target_rows__neighborhood_id=neighborhood_id)
+                .exclude(updates__update_kind=AgencyPost.UpdateKind.ALL_CLEAR)
                 .select_related("agency").order_by("-publish_at", "-pk")[:limit])
 
 

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.http import FileResponse, HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Router
+from ninja import Field, Router, Schema
 
 from townsquare.agencies import actions, images, selectors
+from townsquare.agencies.actions.alerts import post_alert_update
 from townsquare.agencies.models import AgencyPost
 from townsquare.api import agency_serializers as serializers
 from townsquare.api import pagination
@@ -29,12 +32,52 @@ from townsquare.core.errors import NotFound
 router = Router(tags=["agency posts"], auth=caller)
 
 
+class AlertUpdateIn(Schema):
+    body: str
+    title: str = Field("", description="Leave empty for \"Update: <the alert's title>\".")
+    all_clear: bool = Field(False, description="The all-clear: the alert is over.")
+
+
+class AlertUpdateOut(Schema):
+    id: int
+    parent_id: int
+    kind: str = Field(description="update or all_clear")
+    title: str
+    body: str
+    published_at: dt.datetime
+
+
+class AgencyPostThreadOut(AgencyPostPublicOut):
+    severity: str = Field(description="extreme, severe, moderate, minor, or empty.")
+    expires_at: dt.datetime | None = Field(description="Until when it holds.")
+    updates: list[AlertUpdateOut] = Field(description="Its updates and all-clear, oldest first.")
+
+
+def _update(post: AgencyPost) -> dict:
+    return {"id": post.pk, "parent_id": post.parent_id, "kind": post.update_kind,
+            "title": post.title, "body": post.body, "published_at": post.publish_at}
+
+
 def _public(request: HttpRequest, post: AgencyPost) -> dict:
-    return serializers.public_post(post, selectors.images_of([post])[post.pk],
-                                   selectors.thanked_by(request.auth, post))
+    return {**serializers.public_post(post, selectors.images_of([post])[post.pk],
+                                      selectors.thanked_by(request.auth, post)),
+            "severity": post.severity, "expires_at": post.expires_at,
+            "updates": [_update(u) for u in selectors.updates_of(post)]}
 
 
-@router.get("/agency-posts/{int:id}", response={200: AgencyPostPublicOut, **errors(404, *AUTHED)},
+@router.post("/agency-posts/{int:id}/updates",
+             response={201: AlertUpdateOut, **errors(400, 403, 404, 409, *AUTHED)},
+             summary="Post an update or the all-clear to an agency post")
+def create_alert_update(request: HttpRequest, id: Id, payload: AlertUpdateIn) -> tuple[int, dict]:
+    """The agency's publishers and admins. The update reaches exactly the post's audience
+    (its neighborhoods' verified residents) and is shown in the post's thread."""
+    post = selectors.get_agency_post(request.auth, id)
+    update = post_alert_update(request.auth, post, body=payload.body, title=payload.title,
+                               all_clear=payload.all_clear)
+    return 201, _update(update)
+
+
+@router.get("/agency-posts/{int:id}", response={200: AgencyPostThreadOut, **errors(404, *AUTHED)},
             summary="An agency post")
 def get_agency_post(request: HttpRequest, id: Id) -> dict:
     """Residents of the neighborhoods it was sent to (fetching it marks it read), the
