@@ -65,6 +65,7 @@ EXPECTED = {
     "/api/v1/agency-posts/{id}/updates": {"post"},
     "/api/v1/inbox": {"get"},
     "/api/v1/inbox/{id}/read": {"post"},
+    "/api/v1/inbox/read-all": {"post"},
     "/api/v1/me/notifications": {"get", "put"},
     "/api/v1/push/subscriptions": {"post", "delete"},
     # Tips (tests/tips).
@@ -135,7 +136,7 @@ def test_every_success_has_a_schema(document):
 def test_every_write_documents_its_request_body(document):
     bodiless = {("/api/v1/posts/{id}/thanks", "post"), ("/api/v1/posts/{id}/thanks", "delete"),
                 ("/api/v1/posts/{id}", "delete"), ("/api/v1/agency-posts/{id}/thanks", "post"),
-                ("/api/v1/inbox/{id}/read", "post"),
+                ("/api/v1/inbox/{id}/read", "post"), ("/api/v1/inbox/read-all", "post"),
                 ("/api/v1/agencies/{agency}/questions/{id}/vote", "post"),
                 ("/api/v1/agencies/{agency}/questions/{id}/pin", "post")}
     for path, method, operation in operations(document):
