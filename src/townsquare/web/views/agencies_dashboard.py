@@ -17,6 +17,7 @@ from townsquare import policy
 from townsquare.agencies import actions, exports, selectors
 from townsquare.agencies.models import Agency, AgencyPost, AgencyStaff
 from townsquare.core.errors import NotFound
+from townsquare.web import audit_sentences
 from townsquare.web.agency_forms import StaffInviteForm
 from townsquare.web.errors import form_errors, message_errors
 from townsquare.web.views.agencies_access import agency_page, agency_time, next_cursor
@@ -136,7 +137,8 @@ def audit(request: HttpRequest, slug: str) -> HttpResponse:
     rows = selectors.audit_entries(request.user, agency, cursor=cursor, limit=AUDIT_PAGE)
     with agency_time(agency):
         return render(request, "web/agencies/audit.html", {
-            **agency_context(request, agency, "audit"), "entries": rows[:AUDIT_PAGE],
+            **agency_context(request, agency, "audit"),
+            "entries": audit_sentences.sentences(rows[:AUDIT_PAGE]),
             "next_cursor": next_cursor(rows, AUDIT_PAGE), "is_first_page": cursor is None,
         })
 

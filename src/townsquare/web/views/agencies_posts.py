@@ -245,8 +245,14 @@ def audience(request: HttpRequest, slug: str) -> JsonResponse:
     form = AgencyPostForm(request.POST, neighborhoods=selectors.jurisdiction_neighborhoods(
         agency))
     form.is_valid()
+    data = form.cleaned_data
+    # Like the API's audience: no choice posted is the whole jurisdiction (a preview only;
+    # publishing from the page needs an explicit choice).
+    chosen = data.get("target") or (Target.NEIGHBORHOODS if data.get("neighborhoods")
+                                    else Target.ALL)
     with catch_domain_error() as failed:
-        return JsonResponse(_audience(request, agency, form.targets()))
+        return JsonResponse(_audience(request, agency, form.targets_of({**data,
+                                                                         "target": chosen})))
     exc = failed.error
     assert exc is not None  # noqa: S101  (the block returns unless it failed)
     fields = dict(exc.fields or {})
