@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import URLPattern, path
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from townsquare import policy
@@ -61,7 +62,7 @@ def alert_context(post: AgencyPost) -> dict[str, object]:
 def agency_public(request: HttpRequest, slug: str) -> HttpResponse:
     agency = selectors.get_agency(slug)
     if not policy.can_view_public_agency_page(request.user, agency):
-        raise NotFound("")
+        raise NotFound(_("No such agency."))
     page = selectors.public_posts(agency, request.GET.get("page") or 1)
     return render(request, "web/agencies/public.html", {"agency": agency, "page": page})
 
