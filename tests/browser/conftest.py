@@ -21,6 +21,7 @@ from django.test import Client
 from tests import factories
 from townsquare.places import actions as places
 from townsquare.places.models import City
+from townsquare.places.openaddresses import import_openaddresses
 from townsquare.web.views import notifications as notification_views
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
@@ -41,6 +42,19 @@ ADDRESSES = """address,latitude,longitude
 4330 Quail Run,38.5947,-121.4948
 18 Birch Row,38.5949,-121.4851
 """
+# The same homes as address points with their ZIP code, so their postcards can be mailed.
+ADDRESS_POINTS = """LON,LAT,NUMBER,STREET,UNIT,CITY,DISTRICT,REGION,POSTCODE,ID,HASH
+-121.4952,38.5951,4321,QUAIL RUN,,TESTVILLE,,CA,95818,,q1
+-121.4954,38.5953,4323,QUAIL RUN,,TESTVILLE,,CA,95818,,q2
+-121.4948,38.5947,4330,QUAIL RUN,,TESTVILLE,,CA,95818,,q3
+-121.4851,38.5949,18,BIRCH ROW,,TESTVILLE,,CA,95818,,b1
+"""
+
+
+def load_gazetteer(city: City) -> None:
+    """The block gazetteer and the address points of Testville's few real addresses."""
+    places.import_addresses(city, io.StringIO(ADDRESSES))
+    import_openaddresses(city, io.StringIO(ADDRESS_POINTS))
 
 
 @pytest.fixture(scope="session")
@@ -188,7 +202,7 @@ def _live_server_idle_at_the_end(in_flight):
 def gazetteer(transactional_db) -> City:
     """Testville with a few real street addresses (see ADDRESSES)."""
     city = factories.make_city()
-    places.import_addresses(city, io.StringIO(ADDRESSES))
+    load_gazetteer(city)
     return city
 
 

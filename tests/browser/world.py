@@ -6,17 +6,15 @@ a report, a postcard batch), so the checks look at real pages, not empty shells.
 
 from __future__ import annotations
 
-import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from playwright.sync_api import Page, expect
 
 from tests import factories
-from tests.browser.conftest import ADDRESSES
+from tests.browser.conftest import load_gazetteer
 from townsquare.accounts import actions as accounts
 from townsquare.accounts.models import User
-from townsquare.places import actions as places
 from townsquare.posts import actions as posts
 from townsquare.posts.models import Category, Post
 
@@ -34,7 +32,7 @@ class World:
 
 def build_world() -> World:
     city = factories.make_city()
-    places.import_addresses(city, io.StringIO(ADDRESSES))
+    load_gazetteer(city)
     alder = factories.nbhd(city, "Alder")
     lead = factories.make_resident(alder, lead=True, name="Lee Lead")
     neighbor = factories.make_resident(alder, name="Nora Neighbor")
