@@ -250,8 +250,8 @@ def with_password(user):
 
 
 @pytest.mark.parametrize(("role", "lands_on"), [
-    ("publisher", "/agency/"), ("admin", "/agency/"), ("resident_in", "/"), ("operator", "/")])
-def test_signing_in_leads_staff_to_their_agency_and_others_home(agency_roles, role, lands_on):
+    ("publisher", "/agency/"), ("admin", "/agency/"), ("resident_in", "/feed/"), ("operator", "/")])
+def test_signing_in_leads_staff_to_their_agency_residents_to_their_feed(agency_roles, role, lands_on):
     user = with_password(agency_roles[role])
     client = Client()
 

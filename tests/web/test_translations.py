@@ -50,6 +50,7 @@ from townsquare.places.models import City, Neighborhood
 from townsquare.posts import actions as posts
 from townsquare.posts.models import Post, Reply, Report
 from townsquare.questions.models import Question
+from townsquare.web.notification_forms import time_zone_choices
 
 PSEUDO = "xx"
 OPEN, CLOSE = "⟦", "⟧"
@@ -218,6 +219,9 @@ def _typed_by_the_test() -> list[str]:
                           (AgencyReply, ("body",))):
         for row in model.objects.values_list(*fields):
             texts.update(value for value in row if value)
+    # Time zone names are names, as in the IANA database, not phrases.
+    for _area, zones in time_zone_choices("", "")[1:]:
+        texts.update(label for _name, label in zones)
     return sorted(texts, key=len, reverse=True)
 
 
