@@ -251,7 +251,8 @@ def with_password(user):
 
 @pytest.mark.parametrize(("role", "lands_on"), [
     ("publisher", "/agency/"), ("admin", "/agency/"), ("resident_in", "/feed/"), ("operator", "/")])
-def test_signing_in_leads_staff_to_their_agency_residents_to_their_feed(agency_roles, role, lands_on):
+def test_signing_in_leads_staff_to_their_agency_residents_to_their_feed(agency_roles, role,
+                                                                      lands_on):
     user = with_password(agency_roles[role])
     client = Client()
 
