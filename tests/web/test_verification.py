@@ -162,7 +162,7 @@ def test_login_logout_and_the_login_limit(roles, settings):
     assert "Please enter a correct email and password." in response.content.decode()
     response = client.post("/login/", {"username": email, "password": factories.PASSWORD})
     assert response.status_code == 302
-    assert response["Location"] == "/"
+    assert response["Location"] == "/feed/"  # residents land on their feed
     response = client.post("/logout/")
     assert (response.status_code, response["Location"]) == (302, "/")
     assert client.get("/feed/").status_code == 302

@@ -16,19 +16,12 @@ from playwright.sync_api import expect
 
 from tests import factories
 from tests.agencies.factories import make_agency, make_staff, publish
-
-# The browser tests' fixtures (tests/browser/conftest.py): Chromium, the live server's
-# in-flight counter, and its autouse set-up and tear-down, for this folder too.
-from tests.browser.conftest import (  # noqa: F401
+from tests.browser.conftest import (
     DESKTOP,
     PHONE,
     WAIT_MS,
-    _live_server_idle_at_the_end,
-    _var_dir,
     axe_violations,
-    browser,
     describe_violations,
-    in_flight,
 )
 from tests.web.agency_helpers import enrol
 from townsquare.tips import actions
@@ -38,7 +31,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def chromium(browser):  # noqa: F811
+def chromium(browser):
     return browser
 
 TIP = "Two people with spray cans by the levee path around 11 pm on Friday."
