@@ -9,10 +9,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import io
 import os
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import IO, Any
 
@@ -22,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from townsquare import policy
 from townsquare.core import audit
+from townsquare.core.csvfiles import open_text
 from townsquare.core.errors import Forbidden, Invalid
 from townsquare.core.text import scrub
 from townsquare.coverage.models import HouseholdCount
@@ -99,7 +97,7 @@ def _read(city: City, file: str | os.PathLike[str] | IO[Any]) -> dict[int, int]:
     counts: dict[int, int] = {}
     seen: dict[int, int] = {}  # neighborhood id: its first line
     try:
-        with _open_text(file) as stream:
+        with open_text(file) as stream:
             reader = csv.reader(stream)
             header = [_key(name) for name in next(reader, [])]
             missing = [column for column in COLUMNS if column not in header]
@@ -179,19 +177,3 @@ def _write(counts: dict[int, int], source: str, as_of: dt.date) -> HouseholdImpo
 def _key(name: str) -> str:
     return " ".join(name.split()).casefold()
 
-
-@contextmanager
-def _open_text(source: str | os.PathLike[str] | IO[Any]) -> Iterator[IO[str]]:
-    if isinstance(source, str | os.PathLike):
-        # utf-8-sig: spreadsheet exports often start with a byte-order mark.
-        with open(source, newline="", encoding="utf-8-sig") as handle:
-            yield handle
-        return
-    if isinstance(source.read(0), bytes):  # a binary file or an upload
-        wrapper = io.TextIOWrapper(source, encoding="utf-8-sig", newline="")
-        try:
-            yield wrapper
-        finally:
-            wrapper.detach()  # the caller owns the underlying file; do not close it
-        return
-    yield source

@@ -7,12 +7,9 @@ so a bad file changes nothing and a good one is applied whole.
 from __future__ import annotations
 
 import csv
-import io
 import math
 import os
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import IO, Any
 
@@ -25,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from townsquare.core import audit
+from townsquare.core.csvfiles import open_text
 from townsquare.core.errors import Invalid
 from townsquare.core.slugs import slugify
 from townsquare.places.geoindex import PolygonIndex, locate_many
@@ -276,7 +274,7 @@ def import_addresses(
     Rows with a missing address or impossible coordinates are skipped and reported by
     line number. The replacement is atomic: readers see the old gazetteer or the new one.
     """
-    with _open_text(csv_path_or_file) as stream:
+    with open_text(csv_path_or_file) as stream:
         rows = _read_address_rows(stream)
 
     lons, lats = np.array(rows.lons, dtype=np.float64), np.array(rows.lats, dtype=np.float64)
@@ -296,22 +294,6 @@ def import_addresses(
         outside=int((found == -1).sum()),
     )
 
-
-@contextmanager
-def _open_text(source: str | os.PathLike[str] | IO[Any]) -> Iterator[IO[str]]:
-    if isinstance(source, str | os.PathLike):
-        # utf-8-sig: spreadsheet exports often start with a byte-order mark.
-        with open(source, newline="", encoding="utf-8-sig") as handle:
-            yield handle
-        return
-    if isinstance(source.read(0), bytes):  # a binary file or an upload
-        wrapper = io.TextIOWrapper(source, encoding="utf-8-sig", newline="")
-        try:
-            yield wrapper
-        finally:
-            wrapper.detach()  # the caller owns the underlying file; do not close it
-        return
-    yield source
 
 
 def _read_address_rows(stream: IO[str]) -> _Rows:

@@ -22,9 +22,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from townsquare.core import audit
+from townsquare.core.csvfiles import open_text
 from townsquare.core.errors import Invalid
 from townsquare.places import streets
-from townsquare.places.actions import _open_text
 from townsquare.places.geoindex import locate_many
 from townsquare.places.models import Address, City
 
@@ -76,7 +76,7 @@ class _Parsed:
 def import_openaddresses(city: City, source: str | os.PathLike[str] | IO[Any], *,
                          actor: Any = None) -> OpenAddressesResult:
     """Create or update the city's address points from an OpenAddresses CSV file."""
-    with _open_text(source) as stream:
+    with open_text(source) as stream:
         parsed = _read(stream)
     if parsed.problem_count:
         more = parsed.problem_count - len(parsed.problems)
