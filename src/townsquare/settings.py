@@ -384,6 +384,12 @@ TOWNSQUARE_RATE_LIMITS = {
     "signup": os.environ.get("TOWNSQUARE_RATE_SIGNUP", "20/3600"),
     "report": os.environ.get("TOWNSQUARE_RATE_REPORT", "30/3600"),
     "invite": os.environ.get("TOWNSQUARE_RATE_INVITE", "20/86400"),
+    # Tips (tips/limits.py), keyed by a keyed hash of the client address whose key changes
+    # daily: tips per client and agency; anonymous tips per agency from everywhere; unknown
+    # follow-up codes tried per client.
+    "tip_submit": os.environ.get("TOWNSQUARE_RATE_TIP_SUBMIT", "20/3600"),
+    "tip_submit_agency": os.environ.get("TOWNSQUARE_RATE_TIP_SUBMIT_AGENCY", "2000/3600"),
+    "tip_code_miss": os.environ.get("TOWNSQUARE_RATE_TIP_CODE_MISS", "20/3600"),
     # Password reset (accounts/actions/password_reset.py): links asked for per client
     # address and per email address; new passwords set per client address.
     "password_reset_client": os.environ.get("TOWNSQUARE_RATE_PASSWORD_RESET_CLIENT", "10/3600"),

@@ -149,7 +149,8 @@ def test_an_unknown_agency_or_code_is_not_found(tips_world):
 
 
 def test_guessing_codes_is_limited_per_client(tips_world, settings):
-    settings.TOWNSQUARE_TIP_RATE_LIMITS = {"tip_code_miss": (3, 3600)}
+    settings.TOWNSQUARE_RATE_LIMITS = {**settings.TOWNSQUARE_RATE_LIMITS,
+                                       "tip_code_miss": "3/3600"}
     sent = actions.submit_tip(agency=tips_world["police"], body="x")
     for _attempt in range(3):
         with pytest.raises(NotFound):
@@ -161,7 +162,8 @@ def test_guessing_codes_is_limited_per_client(tips_world, settings):
 
 
 def test_flooding_an_agency_is_limited_per_client(tips_world, settings):
-    settings.TOWNSQUARE_TIP_RATE_LIMITS = {"tip_submit": (2, 3600)}
+    settings.TOWNSQUARE_RATE_LIMITS = {**settings.TOWNSQUARE_RATE_LIMITS,
+                                       "tip_submit": "2/3600"}
     police = tips_world["police"]
     for _n in range(2):
         actions.submit_tip(agency=police, body="spam", client_address="198.51.100.7")

@@ -276,7 +276,8 @@ def test_anonymous_tips_leave_no_trace_of_their_sender(world, logs):
 def test_the_address_reached_the_limits_through_the_proxy(world, settings):
     """The address the limits count is the forwarded one, not the proxy's: so the test
     above looked for the address that was really used."""
-    settings.TOWNSQUARE_TIP_RATE_LIMITS = {"tip_submit": (2, 3600)}
+    settings.TOWNSQUARE_RATE_LIMITS = {**settings.TOWNSQUARE_RATE_LIMITS,
+                                       "tip_submit": "2/3600"}
     url = f"{API}/agencies/{world['police'].slug}/tips"
     statuses = [Client().post(url, {"body": "x"}, content_type="application/json",
                               **headers()).status_code for _n in range(3)]

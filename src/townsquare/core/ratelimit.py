@@ -28,6 +28,11 @@ def _rule(name: str) -> tuple[int, int]:
     return int(count), int(seconds)
 
 
+def limit(name: str) -> int:
+    """How many attempts of `name` one window allows."""
+    return _rule(name)[0]
+
+
 def _window_key(name: str, key: object, bucket: int) -> str:
     # Hashed: the counters hold no email or client address.
     return hashlib.sha256(f"{name}\x00{key}\x00{bucket}".encode()).hexdigest()
@@ -85,6 +90,12 @@ def count(name: str, key: object) -> int:
     now = time.time()
     bucket = int(now // window)
     return _increment(_window_key(name, key, bucket), (bucket + 1) * window + 5, now)
+
+
+def used(name: str, key: object) -> int:
+    """How many attempts of `name` by `key` this window holds, without counting one."""
+    _limit, window = _rule(name)
+    return _peek(_window_key(name, key, int(time.time() // window)))
 
 
 def seen(name: str, key: object) -> bool:

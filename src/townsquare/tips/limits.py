@@ -14,9 +14,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-import time
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,19 +22,8 @@ from django.utils.translation import gettext as _
 from townsquare.core import ratelimit
 from townsquare.core.errors import RateLimited
 
-# name: (count, seconds). Windows are whole hours (see above). Settings may override them.
-DEFAULT_RULES = {
-    "tip_submit": (20, 3600),         # tips per client address and agency
-    "tip_submit_agency": (2000, 3600),  # anonymous tips per agency from everywhere
-    "tip_code_miss": (20, 3600),      # unknown codes tried per client address
-}
-
 _day_keys: dict[str, bytes] = {}
 
-
-def _rule(name: str) -> tuple[int, int]:
-    rules = getattr(settings, "TOWNSQUARE_TIP_RATE_LIMITS", None) or {}
-    return rules.get(name, DEFAULT_RULES[name])
 
 
 def _day_key() -> bytes:
@@ -71,38 +58,24 @@ def client_key(client_address: str | None) -> str:
                     hashlib.sha256).hexdigest()
 
 
-def _count(name: str, key: str) -> int:
-    _limit, window = _rule(name)
-    now = time.time()
-    bucket = int(now // window)
-    counter = ratelimit._window_key(name, key, bucket)  # noqa: SLF001 - same counters
-    return ratelimit._increment(counter, (bucket + 1) * window, now)  # noqa: SLF001
-
-
-def _peek(name: str, key: str) -> int:
-    _limit, window = _rule(name)
-    return ratelimit._peek(ratelimit._window_key(name, key, int(time.time() // window)))  # noqa: SLF001
-
-
 def check_submission(agency_id: int, client_address: str | None, *, anonymous: bool) -> None:
     """Count one tip to the agency from this client; RateLimited past the limits."""
     message = _("Too many tips from here. Please wait and try again later.")
-    limit, _window = _rule("tip_submit")
-    if _count("tip_submit", f"{agency_id}:{client_key(client_address)}") > limit:
+    from_here = f"{agency_id}:{client_key(client_address)}"
+    if ratelimit.count("tip_submit", from_here) > ratelimit.limit("tip_submit"):
         raise RateLimited(message)
-    if anonymous:
-        limit, _window = _rule("tip_submit_agency")
-        if _count("tip_submit_agency", str(agency_id)) > limit:
-            raise RateLimited(message)
+    if anonymous and (ratelimit.count("tip_submit_agency", str(agency_id))
+                      > ratelimit.limit("tip_submit_agency")):
+        raise RateLimited(message)
 
 
 def guessing_blocked(client_address: str | None) -> bool:
-    limit, _window = _rule("tip_code_miss")
-    return _peek("tip_code_miss", client_key(client_address)) >= limit
+    return (ratelimit.used("tip_code_miss", client_key(client_address))
+            >= ratelimit.limit("tip_code_miss"))
 
 
 def count_miss(client_address: str | None) -> None:
-    _count("tip_code_miss", client_key(client_address))
+    ratelimit.count("tip_code_miss", client_key(client_address))
 
 
 def too_many_guesses() -> RateLimited:
