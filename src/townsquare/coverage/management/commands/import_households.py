@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from townsquare.core.errors import Invalid
 from townsquare.coverage.actions import BadHouseholdFile, import_household_counts
-from townsquare.places.models import City
+from townsquare.places import cli
 
 
 class Command(BaseCommand):
@@ -32,12 +32,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         path: Path = options["path"]
-        city = City.objects.filter(slug=options["city"]).first()
-        if city is None:
-            raise CommandError(
-                f"No city with the slug {options['city']!r}; import its neighborhoods first.")
-        if not path.is_file():
-            raise CommandError(f"Cannot read {path}: no such file.")
+        city = cli.city_and_file(options["city"], path)
         as_of = options["as_of"] or timezone.localdate()
         try:
             result = import_household_counts(None, city, path, source=options["source"],

@@ -12,7 +12,7 @@ from django.db import DatabaseError
 
 from townsquare.core.errors import Invalid
 from townsquare.incidents.actions import FIELDS, FORMATS, import_incidents
-from townsquare.places.models import City
+from townsquare.places import cli
 
 
 class Command(BaseCommand):
@@ -45,20 +45,13 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         path: Path = options["path"]
-        city = City.objects.filter(slug=options["city"]).first()
-        if city is None:
-            raise CommandError(f"No city with the slug {options['city']!r}; "
-                               "import its neighborhoods first.")
-        if not path.is_file():
-            raise CommandError(f"Cannot read {path}: no such file.")
+        city = cli.city_and_file(options["city"], path)
         try:
             result = import_incidents(city, path, format=options["format"],
                                       columns=options["columns"],
                                       date_format=options["date_format"])
         except Invalid as exc:
-            problems = [p for values in (exc.fields or {}).values() for p in values]
-            raise CommandError("\n".join([f"{path}: {exc.detail} Nothing was imported.",
-                                          *problems])) from exc
+            raise cli.refused(path, exc, "Nothing was imported.") from exc
         except DatabaseError as exc:
             raise CommandError(f"{path}: the database refused the import ({exc}). "
                                "Nothing was imported.") from exc

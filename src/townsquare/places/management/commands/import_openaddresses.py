@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import BaseCommand, CommandParser
 
 from townsquare.core.errors import Invalid
-from townsquare.places.models import City
+from townsquare.places import cli
 from townsquare.places.openaddresses import import_openaddresses
 
 
@@ -25,18 +25,11 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         path: Path = options["path"]
-        city = City.objects.filter(slug=options["city"]).first()
-        if city is None:
-            raise CommandError(
-                f"No city with the slug {options['city']!r}; import its neighborhoods first."
-            )
-        if not path.is_file():
-            raise CommandError(f"Cannot read {path}: no such file.")
+        city = cli.city_and_file(options["city"], path)
         try:
             result = import_openaddresses(city, path)
         except Invalid as exc:
-            problems = [p for values in (exc.fields or {}).values() for p in values]
-            raise CommandError("\n".join([f"{path}: {exc.detail}", *problems])) from exc
+            raise cli.refused(path, exc) from exc
         self.stdout.write(
             f"{city.name}: {result.created} created, {result.updated} updated "
             f"({result.unchanged} unchanged), {result.duplicates} duplicate rows merged, "
