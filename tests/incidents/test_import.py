@@ -292,3 +292,24 @@ def test_the_action_counts_what_it_did(city, tmp_path):
     assert [row.line for row in result.rejected] == [6, 7, 8, 9, 10, 11]
     alder = factories.nbhd(city, "Alder")
     assert Incident.objects.filter(neighborhood=alder).count() == 2
+
+
+def test_the_cached_city_totals_show_an_import_once_it_commits(city, tmp_path,
+                                                              django_capture_on_commit_callbacks):
+    from townsquare.incidents import selectors
+
+    january = selectors.Period(dt.date(2006, 1, 1), dt.date(2006, 2, 1))
+    alder = city.neighborhoods.get(slug="alder")
+    first = HEADER + f"1/1/06 0:00,3108 OCCIDENTAL DR,3,3C,1115,459 PC BURGLARY RESIDENCE,2204,{ALDER}\n"  # noqa: E501
+    with django_capture_on_commit_callbacks(execute=True):
+        run(write(tmp_path, first))
+    assert selectors.neighborhood_totals(city, january) == {alder.pk: 1}
+    grown = first + f"1/3/06 5:00,12 ELM ST,3,3C,1115,459 PC BURGLARY RESIDENCE,2204,{ALDER}\n"
+
+    with django_capture_on_commit_callbacks(execute=False) as pending:
+        run(write(tmp_path, grown))
+    assert selectors.neighborhood_totals(city, january) == {alder.pk: 1}  # still cached
+    for callback in pending:
+        callback()
+
+    assert selectors.neighborhood_totals(city, january) == {alder.pk: 2}

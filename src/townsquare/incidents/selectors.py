@@ -5,6 +5,7 @@ summary that compares two periods with its intervals. See docs/incidents.md."""
 from __future__ import annotations
 
 import math
+import time
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -142,14 +143,25 @@ def by_category(city: City, neighborhood: Neighborhood | None,
 
 
 # The city-wide totals per neighborhood (the crime pages' map) sum a year of the whole city:
-# they are kept this many seconds. A newer day of data changes the key at once; a re-import
-# that corrects older days shows on the map within this time.
+# they are kept this many seconds, under a key that names the city's data version, so an
+# import that adds incidents shows at once.
 TOTALS_CACHE_SECONDS = 600
+
+
+def data_version(city_id: int) -> int:
+    """A number that changes whenever an import adds incidents to the city."""
+    return int(cache.get(f"incidents:version:{city_id}") or 0)
+
+
+def data_changed(city_id: int) -> None:
+    """Called after an import commits: every cached total of the city is stale."""
+    cache.set(f"incidents:version:{city_id}", time.time_ns(), timeout=None)
 
 
 def neighborhood_totals(city: City, period: Period) -> dict[int, int]:
     """by_neighborhood for every category, cached (see TOTALS_CACHE_SECONDS)."""
-    key = f"incidents:totals:{city.pk}:{period.start}:{period.end}"
+    key = (f"incidents:totals:{city.pk}:{data_version(city.pk)}:"
+           f"{period.start}:{period.end}")
     totals = cache.get(key)
     if totals is None:
         totals = by_neighborhood(city, period)

@@ -16,6 +16,7 @@ import numpy as np
 from django.db import transaction
 
 from townsquare.core import audit
+from townsquare.incidents import selectors
 from townsquare.incidents.actions import reading, storing
 from townsquare.incidents.categories import categorizer
 from townsquare.places.geoindex import OUTSIDE, locate_many
@@ -71,6 +72,7 @@ def import_incidents(city: City, path: str | os.PathLike[str], *,
             rejected=tuple(sorted([*table.rejected, *rows.rejected],
                                   key=lambda row: row.line)))
         if imported:  # the log records changes: an import that added nothing made none
+            transaction.on_commit(lambda: selectors.data_changed(city.pk))
             audit.record(actor, "incidents.import", city, file=Path(path).name,
                          imported=result.imported, unchanged=result.unchanged,
                          outside=result.outside, rejected=len(result.rejected))

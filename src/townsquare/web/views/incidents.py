@@ -153,6 +153,7 @@ def map_html(request: HttpRequest, city: City, nbhd: Neighborhood | None,
     if report.window is None:
         return ""
     key = (f"web:crimemap:{get_language()}:{city.pk}:{city.geometry_version}:"
+           f"{selectors.data_version(city.pk)}:"
            f"{nbhd.pk if nbhd else 0}:{report.window.start}:{report.window.end}")
     html = cache.get(key)
     if html is None:
